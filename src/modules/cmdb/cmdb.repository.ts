@@ -1,0 +1,312 @@
+/**
+ * Cypher of the CMDB domain. Storage conventions:
+ * - a CI is (:Entity:CI:<Class>), a party (:Entity:Party:<Class>); labels come from the registry only;
+ * - attributes are flat properties prefixed `a_` (so `a_hostname`), which lets filters compare them in Cypher;
+ * - `attrSources` is a JSON map attribute → source that last set it; `nameLower` backs case-insensitive search;
+ * - identifiers are (:Identifier {key: "<Class>/<name>=<value>"}) nodes, unique by key, linked IDENTIFIED_BY.
+ */
+import type { Row, Tx } from '../../shared/db';
+import type { EntityRecord, RelationshipView } from './cmdb.types';
+import type { ClassDef, CIStatus } from './registry';
+
+export const ATTR_PREFIX = 'a_';
+
+/** Projects a node `n` with its identifiers; pair with `toEntity`. */
+const ENTITY = `n { .*, kind: CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
+  identifiers: [(n)-[:IDENTIFIED_BY]->(i:Identifier) | [i.name, i.value]] }`;
+
+export function identifierKey(className: string, name: string, value: string): string {
+  return `${className}/${name}=${value}`;
+}
+
+export function toEntity(row: unknown): EntityRecord {
+  const props = row as Row;
+  const attributes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props)) {
+    if (key.startsWith(ATTR_PREFIX)) attributes[key.slice(ATTR_PREFIX.length)] = value;
+  }
+  const identifiers: Record<string, string> = {};
+  for (const pair of (props.identifiers as [string, string][] | null) ?? []) identifiers[pair[0]] = pair[1];
+  return {
+    id: props.id as string,
+    kind: props.kind === 'ci' ? 'ci' : 'party',
+    class: props.class as string,
+    name: props.name as string,
+    status: (props.status as CIStatus | undefined) ?? null,
+    version: (props.version as string | undefined) ?? null,
+    attributes,
+    identifiers,
+    attributeSources: props.attrSources ? (JSON.parse(props.attrSources as string) as Record<string, string>) : {},
+    createdAt: props.createdAt as string,
+    updatedAt: props.updatedAt as string,
+    revision: props.revision as number,
+  };
+}
+
+/** Attribute map → stored properties (`a_` prefix); a null value removes the property when SET with +=. */
+export function toStoredAttributes(attributes: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attributes)) out[ATTR_PREFIX + key] = value ?? null;
+  return out;
+}
+
+export async function findEntities(tx: Tx, ids: readonly string[]): Promise<EntityRecord[]> {
+  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN ${ENTITY} AS n`, { ids });
+  return rows.map((r) => toEntity(r.n));
+}
+
+/** Locks the entity for the rest of the transaction (read-then-write without lost updates) and returns it. */
+export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | undefined> {
+  const rows = await tx.run(
+    `MATCH (n:Entity {id: $id}) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
+    { id },
+  );
+  return rows[0] ? toEntity(rows[0].n) : undefined;
+}
+
+export interface RelationshipRow extends RelationshipView {
+  other: EntityRecord;
+}
+
+/** Relationships of many entities in one statement, with the other end's full record (to prime loaders). */
+export async function findRelationships(tx: Tx, ids: readonly string[]): Promise<RelationshipRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (self:Entity {id: id})-[r]-(n:Entity)
+     RETURN id, type(r) AS type, startNode(r) = self AS outgoing, properties(r) AS props, ${ENTITY} AS n`,
+    { ids },
+  );
+  return rows.map((row) => {
+    const other = toEntity(row.n);
+    const props = row.props as Row;
+    const selfId = row.id as string;
+    const attributes: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(props)) {
+      if (key.startsWith(ATTR_PREFIX)) attributes[key.slice(ATTR_PREFIX.length)] = value;
+    }
+    return {
+      type: row.type as string,
+      selfId,
+      fromId: row.outgoing ? selfId : other.id,
+      toId: row.outgoing ? other.id : selfId,
+      attributes,
+      createdAt: props.createdAt as string,
+      other,
+    };
+  });
+}
+
+export interface CIListFilter {
+  classes?: string[];
+  statuses?: string[];
+  nameContains?: string;
+  attributes?: Record<string, unknown>;
+  relatedTo?: { ciId: string; types?: string[]; direction: 'OUTGOING' | 'INCOMING' | 'BOTH' };
+}
+
+/**
+ * WHERE clause of a CI list, composed from constant fragments for the filters present (so the planner sees
+ * only the predicates in use); every value travels as a parameter.
+ */
+function ciFilterClause(filter: CIListFilter): { where: string[]; params: Row } {
+  const where: string[] = [];
+  const params: Row = {};
+  if (filter.classes?.length) {
+    where.push('c.class IN $classes');
+    params.classes = filter.classes;
+  }
+  if (filter.statuses?.length) {
+    where.push('c.status IN $statuses');
+    params.statuses = filter.statuses;
+  }
+  if (filter.nameContains) {
+    where.push('c.nameLower CONTAINS $nameContains');
+    params.nameContains = filter.nameContains.toLowerCase();
+  }
+  if (filter.attributes && Object.keys(filter.attributes).length) {
+    where.push('all(k IN keys($attributes) WHERE c[$attrPrefix + k] = $attributes[k])');
+    params.attributes = filter.attributes;
+    params.attrPrefix = ATTR_PREFIX;
+  }
+  if (filter.relatedTo) {
+    const pattern = {
+      OUTGOING: '(c)-[r]->(:Entity {id: $relatedId})',
+      INCOMING: '(c)<-[r]-(:Entity {id: $relatedId})',
+      BOTH: '(c)-[r]-(:Entity {id: $relatedId})',
+    }[filter.relatedTo.direction];
+    where.push(
+      filter.relatedTo.types?.length ? `EXISTS { MATCH ${pattern} WHERE type(r) IN $relatedTypes }` : `EXISTS { ${pattern} }`,
+    );
+    params.relatedId = filter.relatedTo.ciId;
+    params.relatedTypes = filter.relatedTo.types ?? null;
+  }
+  return { where, params };
+}
+
+export interface PageRequest {
+  limit: number;
+  after?: { name: string; id: string };
+}
+
+/** One page of CIs ordered by (name, id), keyset-paginated; returns up to limit + 1 rows to tell hasNextPage. */
+export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest): Promise<EntityRecord[]> {
+  const { where, params } = ciFilterClause(filter);
+  if (page.after) {
+    where.push('(c.name > $afterName OR (c.name = $afterName AND c.id > $afterId))');
+    params.afterName = page.after.name;
+    params.afterId = page.after.id;
+  }
+  const rows = await tx.run(
+    `MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     WITH c ORDER BY c.name, c.id LIMIT $limit
+     WITH c AS n RETURN ${ENTITY} AS n`,
+    { ...params, limit: page.limit + 1 },
+  );
+  return rows.map((r) => toEntity(r.n));
+}
+
+export async function countCIs(tx: Tx, filter: CIListFilter): Promise<number> {
+  const { where, params } = ciFilterClause(filter);
+  const rows = await tx.run(`MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''} RETURN count(c) AS n`, params);
+  return (rows[0]?.n as number) ?? 0;
+}
+
+/** Which entity (if any) holds each identifier key. */
+export async function findIdentifierOwners(tx: Tx, keys: readonly string[]): Promise<Map<string, string>> {
+  const rows = await tx.run(
+    `UNWIND $keys AS key MATCH (:Identifier {key: key})<-[:IDENTIFIED_BY]-(n:Entity) RETURN key, n.id AS id`,
+    { keys },
+  );
+  return new Map(rows.map((r) => [r.key as string, r.id as string]));
+}
+
+export interface IdentifierRow {
+  key: string;
+  name: string;
+  value: string;
+}
+
+export interface NewEntityRow {
+  id: string;
+  kind: 'ci' | 'party';
+  class: string;
+  name: string;
+  status: string | null;
+  version: string | null;
+  /** Stored form (`a_` keys). */
+  props: Record<string, unknown>;
+  attrSources: string;
+  identifiers: IdentifierRow[];
+}
+
+/** Creates entities with their identifier nodes; a taken identifier fails the statement (unique constraint). */
+export async function createEntities(tx: Tx, rows: readonly NewEntityRow[]): Promise<void> {
+  await tx.run(
+    `UNWIND $rows AS row
+     CREATE (n:Entity {id: row.id, class: row.class, name: row.name, nameLower: toLower(row.name),
+                       version: row.version, createdAt: datetime.transaction(), updatedAt: datetime.transaction(),
+                       revision: 1, attrSources: row.attrSources})
+     SET n:$(CASE row.kind WHEN 'ci' THEN 'CI' ELSE 'Party' END), n:$(row.class), n.status = row.status, n += row.props
+     WITH n, row
+     UNWIND row.identifiers AS ident
+     CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: row.class, name: ident.name, value: ident.value})`,
+    { rows },
+  );
+}
+
+export interface EntityUpdateRow {
+  id: string;
+  /** Properties to set (stored form; null removes). Includes name/nameLower/status/version when they change. */
+  set: Record<string, unknown>;
+  attrSources: string;
+  addIdentifiers: IdentifierRow[];
+  removeIdentifierKeys: string[];
+}
+
+/** Applies updates: bumps revision and updatedAt, swaps identifier nodes. */
+export async function updateEntities(tx: Tx, rows: readonly EntityUpdateRow[]): Promise<void> {
+  await tx.run(
+    `UNWIND $rows AS row
+     MATCH (n:Entity {id: row.id})
+     SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction()
+     WITH n, row
+     CALL (n, row) {
+       UNWIND row.removeIdentifierKeys AS key
+       MATCH (n)-[:IDENTIFIED_BY]->(i:Identifier {key: key})
+       DETACH DELETE i
+     }
+     CALL (n, row) {
+       UNWIND row.addIdentifiers AS ident
+       CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: n.class, name: ident.name, value: ident.value})
+     }`,
+    { rows },
+  );
+}
+
+export interface RelationRow {
+  type: string;
+  fromId: string;
+  toId: string;
+  /** Stored form (`a_` keys). */
+  props: Record<string, unknown>;
+}
+
+/** MERGEs relationships; returns how many were new. The type comes from the registry, never from user text. */
+export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[]): Promise<{ created: number }> {
+  const result = await tx.run(
+    `UNWIND $rows AS row
+     MATCH (a:Entity {id: row.fromId}), (b:Entity {id: row.toId})
+     MERGE (a)-[r:$(row.type)]->(b)
+     ON CREATE SET r.createdAt = datetime.transaction(), r._new = true
+     SET r += row.props
+     WITH r, r._new IS NOT NULL AS created
+     REMOVE r._new
+     RETURN count(CASE WHEN created THEN 1 END) AS created`,
+    { rows },
+  );
+  return { created: (result[0]?.created as number) ?? 0 };
+}
+
+export async function deleteRelationship(tx: Tx, row: Omit<RelationRow, 'props'>): Promise<number> {
+  const result = await tx.run(
+    `MATCH (a:Entity {id: $fromId})-[r:$($type)]->(b:Entity {id: $toId}) DELETE r RETURN count(*) AS n`,
+    row,
+  );
+  return (result[0]?.n as number) ?? 0;
+}
+
+/** Removes every outgoing relationship of a type (for single-valued ones: LOCATED_IN, OWNED_BY). */
+export async function deleteOutgoing(tx: Tx, fromId: string, type: string): Promise<string[]> {
+  const rows = await tx.run(
+    `MATCH (a:Entity {id: $fromId})-[r:$($type)]->(b) WITH r, b.id AS id DELETE r RETURN id`,
+    { fromId, type },
+  );
+  return rows.map((r) => r.id as string);
+}
+
+export async function loadCustomClasses(tx: Tx): Promise<ClassDef[]> {
+  const rows = await tx.run('MATCH (d:CIClassDef) RETURN d.definition AS definition ORDER BY d.createdAt');
+  return rows.map((r) => JSON.parse(r.definition as string) as ClassDef);
+}
+
+export async function saveCustomClass(tx: Tx, def: ClassDef): Promise<void> {
+  await tx.run('CREATE (:CIClassDef {name: $name, definition: $definition, createdAt: datetime.transaction()})', {
+    name: def.name,
+    definition: JSON.stringify(def),
+  });
+}
+
+export async function countEntities(tx: Tx): Promise<number> {
+  const rows = await tx.run('MATCH (n:CI) RETURN count(n) AS n');
+  return (rows[0]?.n as number) ?? 0;
+}
+
+/** Organizations, groups or people, by name (a few hundred at most in any provider). */
+export async function listParties(tx: Tx, className: string, orgType?: string): Promise<EntityRecord[]> {
+  const rows = await tx.run(
+    `MATCH (n:Party) WHERE n.class = $className AND ($orgType IS NULL OR n.a_orgType = $orgType)
+     RETURN ${ENTITY} AS n ORDER BY n.name LIMIT 10000`,
+    { className, orgType: orgType ?? null },
+  );
+  return rows.map((r) => toEntity(r.n));
+}

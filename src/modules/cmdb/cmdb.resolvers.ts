@@ -1,0 +1,203 @@
+/** GraphQL resolvers of the CMDB (CIs, classes, relationships), contacts and import. */
+import type { Resolvers, RelationshipTypeName } from '../../generated/graphql';
+import { BadUserInputError } from '../../shared/errors';
+import type { GraphQLContext } from '../../server/context';
+import type { CIListFilter } from './cmdb.repository';
+import * as repo from './cmdb.repository';
+import type { EntityRecord, RelationshipView } from './cmdb.types';
+import { parseInput } from './parse';
+import { attributesSchema } from './cmdb.validation';
+
+const MAX_PAGE = 1000;
+
+function encodeCursor(e: EntityRecord): string {
+  return Buffer.from(JSON.stringify([e.name, e.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { name: string; id: string } {
+  try {
+    const [name, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof name === 'string' && typeof id === 'string') return { name, id };
+  } catch {
+    /* fall through */
+  }
+  throw new BadUserInputError('not a cursor returned by this API', 'after');
+}
+
+async function relatedOfType(ctx: GraphQLContext, selfId: string, type: string, outgoing: boolean): Promise<EntityRecord[]> {
+  const rows = await ctx.loaders.relationships.load(selfId);
+  return rows.filter((r) => r.type === type && (r.fromId === selfId) === outgoing).map((r) => r.other);
+}
+
+function relationshipOther(ctx: GraphQLContext, rel: RelationshipView, end: 'from' | 'to'): Promise<EntityRecord | null> {
+  return ctx.loaders.entity.load(end === 'from' ? rel.fromId : rel.toId);
+}
+
+export const cmdbResolvers: Resolvers = {
+  Query: {
+    ci: async (_, { id }, ctx) => {
+      const entity = await ctx.loaders.entity.load(id);
+      return entity?.kind === 'ci' ? entity : null;
+    },
+    cis: async (_, { filter, first, after }, ctx) => {
+      const limit = first ?? 50;
+      if (limit < 0 || limit > MAX_PAGE) throw new BadUserInputError(`must be between 0 and ${MAX_PAGE}`, 'first');
+      const listFilter: CIListFilter = {};
+      if (filter?.classes) listFilter.classes = filter.classes;
+      if (filter?.statuses) listFilter.statuses = filter.statuses;
+      if (filter?.nameContains) listFilter.nameContains = filter.nameContains;
+      if (filter?.attributes != null) listFilter.attributes = parseInput(attributesSchema, filter.attributes, 'filter.attributes');
+      if (filter?.relatedTo) {
+        listFilter.relatedTo = {
+          ciId: filter.relatedTo.ciId,
+          direction: filter.relatedTo.direction ?? 'BOTH',
+          ...(filter.relatedTo.types ? { types: filter.relatedTo.types } : {}),
+        };
+      }
+      const db = ctx.services.db;
+      const rows = await db.readTx(
+        (tx) => repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }),
+        { operation: 'cis' },
+      );
+      const nodes = rows.slice(0, limit);
+      for (const node of nodes) ctx.loaders.entity.prime(node.id, node);
+      return {
+        nodes,
+        cursors: nodes.map(encodeCursor),
+        hasNextPage: rows.length > limit,
+        hasPreviousPage: !!after,
+        count: () => db.readTx((tx) => repo.countCIs(tx, listFilter), { operation: 'cis count' }),
+      };
+    },
+    ciClasses: async (_, __, ctx) => (await ctx.services.registries.refresh()).allClasses(),
+    relationshipTypes: async (_, __, ctx) => (await ctx.services.registries.current()).allRelationshipTypes(),
+    organization: async (_, { id }, ctx) => {
+      const e = await ctx.loaders.entity.load(id);
+      return e?.class === 'Organization' ? e : null;
+    },
+    organizations: async (_, { orgType }, ctx) => listParties(ctx, 'Organization', orgType ?? undefined),
+    group: async (_, { id }, ctx) => {
+      const e = await ctx.loaders.entity.load(id);
+      return e?.class === 'Group' ? e : null;
+    },
+    groups: async (_, __, ctx) => listParties(ctx, 'Group'),
+    person: async (_, { id }, ctx) => {
+      const e = await ctx.loaders.entity.load(id);
+      return e?.class === 'Person' ? e : null;
+    },
+  },
+  Mutation: {
+    createCI: (_, { input }, ctx) => ctx.services.cmdb.createCI(ctx.actor, input),
+    updateCI: (_, { input }, ctx) => ctx.services.cmdb.updateCI(ctx.actor, input),
+    retireCI: (_, { input }, ctx) => ctx.services.cmdb.retireCI(ctx.actor, input),
+    relateCIs: async (_, { input }, ctx) => {
+      const row = await ctx.services.cmdb.relate(ctx.actor, input);
+      ctx.loaders.entity.prime(row.other.id, row.other);
+      return row;
+    },
+    unrelateCIs: async (_, { input }, ctx) => {
+      const result = await ctx.services.cmdb.unrelate(ctx.actor, input);
+      return { ...result, type: result.type as RelationshipTypeName };
+    },
+    defineCIClass: (_, { input }, ctx) => ctx.services.cmdb.defineClass(ctx.actor, input),
+    createOrganization: (_, { input }, ctx) =>
+      ctx.services.cmdb.createParty(ctx.actor, 'Organization', { name: input.name, attributes: { ...(input.attributes as object), orgType: input.orgType } }, 'createOrganization'),
+    createGroup: (_, { input }, ctx) =>
+      ctx.services.cmdb.createParty(ctx.actor, 'Group', { name: input.name, attributes: input.attributes }, 'createGroup'),
+    createPerson: (_, { input }, ctx) =>
+      ctx.services.cmdb.createParty(
+        ctx.actor,
+        'Person',
+        { name: input.name, attributes: { ...(input.attributes as object), email: input.email }, groupIds: input.groupIds ?? null },
+        'createPerson',
+      ),
+    importCMDB: async (_, { input }, ctx) => {
+      const result = await ctx.services.imports.importCMDB(ctx.actor, input);
+      return { ...result, rejected: result.rejected.map((r) => ({ ...r, field: r.field })) };
+    },
+  },
+  CI: {
+    status: (ci) => ci.status ?? 'LIVE',
+    location: async (ci, _, ctx) => (await relatedOfType(ctx, ci.id, 'LOCATED_IN', true))[0] ?? null,
+    ownerGroup: async (ci, _, ctx) => (await relatedOfType(ctx, ci.id, 'OWNED_BY', true))[0] ?? null,
+    supportGroups: (ci, _, ctx) => relatedOfType(ctx, ci.id, 'SUPPORTED_BY', true),
+    subscribers: (ci, _, ctx) => relatedOfType(ctx, ci.id, 'SUBSCRIBES_TO', false),
+    relationships: async (ci, { direction, types }, ctx) => {
+      const rows = await ctx.loaders.relationships.load(ci.id);
+      return rows.filter(
+        (r) =>
+          (!types || types.includes(r.type as RelationshipTypeName)) &&
+          (direction === 'BOTH' || !direction || (direction === 'OUTGOING') === (r.fromId === ci.id)),
+      );
+    },
+  },
+  Relationship: {
+    type: (rel) => rel.type as RelationshipTypeName,
+    direction: (rel) => (rel.fromId === rel.selfId ? 'OUTGOING' : 'INCOMING'),
+    from: async (rel, _, ctx) => mustExist(await relationshipOther(ctx, rel, 'from'), rel.fromId),
+    to: async (rel, _, ctx) => mustExist(await relationshipOther(ctx, rel, 'to'), rel.toId),
+    ci: async (rel, _, ctx) => {
+      const other = await relationshipOther(ctx, rel, rel.fromId === rel.selfId ? 'to' : 'from');
+      return other?.kind === 'ci' ? other : null;
+    },
+  },
+  Node: {
+    __resolveType: (node) => (node.kind === 'ci' ? 'CI' : (node.class as 'Organization' | 'Group' | 'Person')),
+  },
+  CIConnection: {
+    edges: (c) => c.nodes.map((node, i) => ({ node, cursor: c.cursors[i] ?? '' })),
+    pageInfo: (c) => ({
+      hasNextPage: c.hasNextPage,
+      hasPreviousPage: c.hasPreviousPage,
+      startCursor: c.cursors[0] ?? null,
+      endCursor: c.cursors[c.cursors.length - 1] ?? null,
+    }),
+    totalCount: (c) => c.count(),
+  },
+  CIClass: {
+    kind: (c) => c.kind.toUpperCase(),
+    base: (c) => c.base ?? null,
+    description: (c) => c.description,
+    identifyingKeys: (c, _, ctx) => ctx.services.registries.current().then((r) => r.identifyingKeysOf(c.name)),
+    attributes: async (c, _, ctx) =>
+      (await ctx.services.registries.current()).attributesOf(c.name).map((a) => ({
+        name: a.name,
+        type: a.type,
+        required: a.required ?? false,
+        description: a.description ?? null,
+        allowedValues: a.allowedValues ?? null,
+        min: a.min ?? null,
+        max: a.max ?? null,
+      })),
+  },
+  RelationshipType: {
+    name: (t) => t.name as RelationshipTypeName,
+    impacted: (t) => (t.impacted === 'from' ? 'FROM' : t.impacted === 'to' ? 'TO' : 'NONE'),
+    redundancy: (t) => t.redundancy ?? false,
+    fromClasses: (t) => t.from.map((c) => (c === '*ci' ? '*' : c)),
+    toClasses: (t) => t.to.map((c) => (c === '*ci' ? '*' : c)),
+  },
+  Organization: {
+    orgType: (o) => o.attributes.orgType as 'customer' | 'supplier' | 'internal',
+    subscriptions: (o, _, ctx) => relatedOfType(ctx, o.id, 'SUBSCRIBES_TO', true),
+  },
+  Group: {
+    members: (g, _, ctx) => relatedOfType(ctx, g.id, 'MEMBER_OF_GROUP', false),
+    supports: (g, _, ctx) => relatedOfType(ctx, g.id, 'SUPPORTED_BY', false),
+  },
+  Person: {
+    email: (p) => String(p.attributes.email ?? ''),
+    groups: (p, _, ctx) => relatedOfType(ctx, p.id, 'MEMBER_OF_GROUP', true),
+  },
+};
+
+function mustExist(entity: EntityRecord | null, id: string): EntityRecord {
+  if (!entity) throw new Error(`relationship end ${id} vanished`);
+  return entity;
+}
+
+async function listParties(ctx: GraphQLContext, className: string, orgType?: string): Promise<EntityRecord[]> {
+  const rows = await ctx.services.db.readTx((tx) => repo.listParties(tx, className, orgType), { operation: `list ${className}` });
+  for (const row of rows) ctx.loaders.entity.prime(row.id, row);
+  return rows;
+}

@@ -1,0 +1,351 @@
+/** CMDB rules: creating, changing, retiring and relating CIs and parties; custom classes. */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../shared/db';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
+import { write, type Actor, type WriteTx } from '../../shared/write';
+import * as repo from './cmdb.repository';
+import type { EntityRecord } from './cmdb.types';
+import { checkAttributes, identifierRows, identifiersOf } from './identification';
+import { parseInput } from './parse';
+import { Registry, type ClassDef, type ClassKind } from './registry';
+import { createCISchema, defineClassSchema, relateSchema, retireCISchema, updateCISchema } from './cmdb.validation';
+
+/** Source recorded for attributes written through GraphQL by a person: outranks every import source by default. */
+export const MANUAL_SOURCE = 'manual';
+
+/** The registry with custom classes from the graph; reloaded when a class is not found (another process may have defined it). */
+export class RegistryStore {
+  private registry: Registry | undefined;
+
+  constructor(private readonly db: Db) {}
+
+  async current(): Promise<Registry> {
+    return this.registry ?? this.refresh();
+  }
+
+  async refresh(): Promise<Registry> {
+    const custom = await this.db.readTx((tx) => repo.loadCustomClasses(tx), { operation: 'registry' });
+    this.registry = new Registry(custom);
+    return this.registry;
+  }
+
+  /** The class, reloading once when unknown; BAD_USER_INPUT naming the field when it does not exist. */
+  async requireClass(name: string, field: string, kind?: ClassKind): Promise<{ registry: Registry; cls: ClassDef }> {
+    let registry = await this.current();
+    let cls = registry.getClass(name);
+    if (!cls) {
+      registry = await this.refresh();
+      cls = registry.getClass(name);
+    }
+    if (!cls || (kind && cls.kind !== kind)) {
+      const names = registry
+        .allClasses()
+        .filter((c) => !kind || c.kind === kind)
+        .map((c) => c.name);
+      throw new BadUserInputError(`unknown class ${name} (known: ${names.join(', ')})`, field);
+    }
+    return { registry, cls };
+  }
+}
+
+function diffFields(before: EntityRecord, after: Partial<EntityRecord>): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of ['name', 'status', 'version'] as const) {
+    if (after[key] !== undefined && after[key] !== before[key]) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  for (const [key, value] of Object.entries(after.attributes ?? {})) {
+    if (JSON.stringify(before.attributes[key] ?? null) !== JSON.stringify(value ?? null)) {
+      b[`attributes.${key}`] = before.attributes[key] ?? null;
+      a[`attributes.${key}`] = value ?? null;
+    }
+  }
+  return { before: b, after: a };
+}
+
+export class CmdbService {
+  constructor(
+    private readonly db: Db,
+    readonly registries: RegistryStore,
+  ) {}
+
+  /** Throws NOT_FOUND unless the entity exists (and has the kind / class asked for). */
+  private async requireEntity(tx: WriteTx, id: string, what: string, check?: (e: EntityRecord) => boolean): Promise<EntityRecord> {
+    const [entity] = await repo.findEntities(tx, [id]);
+    if (!entity || (check && !check(entity))) throw new NotFoundError(what, id);
+    return entity;
+  }
+
+  /** Throws CONFLICT when an identifier already belongs to another record (with that record's id). */
+  private async checkIdentifiersFree(tx: WriteTx, className: string, identifiers: Record<string, string>, selfId?: string): Promise<void> {
+    const rows = identifierRows(className, identifiers);
+    const owners = await repo.findIdentifierOwners(tx, rows.map((r) => r.key));
+    for (const row of rows) {
+      const owner = owners.get(row.key);
+      if (owner && owner !== selfId) {
+        throw new ConflictError(`a ${className} with ${row.name} "${row.value}" already exists (${owner})`, {
+          field: row.name === 'name' ? 'input.name' : `input.identifiers.${row.name}`,
+          existingId: owner,
+        });
+      }
+    }
+  }
+
+  /** Sets (or clears) a single-valued relationship such as LOCATED_IN or OWNED_BY. */
+  private async setSingle(tx: WriteTx, registry: Registry, self: EntityRecord, type: string, targetId: string | null, field: string): Promise<void> {
+    if (targetId) {
+      const target = await this.requireEntity(tx, targetId, 'target');
+      const violation = registry.relationshipViolation(type, self.class, target.class);
+      if (violation) throw new BadUserInputError(violation, field);
+    }
+    await repo.deleteOutgoing(tx, self.id, type);
+    if (targetId) await repo.mergeRelationships(tx, [{ type, fromId: self.id, toId: targetId, props: {} }]);
+  }
+
+  async createCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
+    const input = parseInput(createCISchema, raw);
+    const { registry, cls } = await this.registries.requireClass(input.class, 'input.class', 'ci');
+    const attributes = checkAttributes(registry, cls.name, input.attributes ?? {}, 'input');
+    const identifiers = identifiersOf(registry, cls.name, input.name, attributes, input.identifiers ?? {}, 'input');
+    return write(this.db, actor, { name: 'createCI', permission: 'cmdb.write' }, async (tx) => {
+      await this.checkIdentifiersFree(tx, cls.name, identifiers);
+      const id = randomUUID();
+      await repo.createEntities(tx, [
+        {
+          id,
+          kind: 'ci',
+          class: cls.name,
+          name: input.name,
+          status: input.status,
+          version: input.version ?? null,
+          props: repo.toStoredAttributes(attributes),
+          attrSources: JSON.stringify(Object.fromEntries(Object.keys(attributes).map((k) => [k, MANUAL_SOURCE]))),
+          identifiers: identifierRows(cls.name, identifiers),
+        },
+      ]);
+      const created = await this.requireEntity(tx, id, 'CI');
+      if (input.locationId) await this.setSingle(tx, registry, created, 'LOCATED_IN', input.locationId, 'input.locationId');
+      if (input.ownerGroupId) await this.setSingle(tx, registry, created, 'OWNED_BY', input.ownerGroupId, 'input.ownerGroupId');
+      tx.audit({ entityType: 'CI', entityId: id, action: 'create', after: { class: cls.name, name: input.name, status: input.status, attributes, identifiers } });
+      return created;
+    });
+  }
+
+  async updateCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
+    const input = parseInput(updateCISchema, raw);
+    const registry = await this.registries.current();
+    return write(this.db, actor, { name: 'updateCI', permission: 'cmdb.write' }, async (tx) => {
+      const current = await repo.lockEntity(tx, input.id);
+      if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+      if (current.revision !== input.expectedRevision) {
+        throw new ConflictError(
+          `CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}: it was changed meanwhile; reload and retry`,
+          { currentRevision: current.revision },
+        );
+      }
+      if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is retired and can no longer be changed`);
+      const name = input.name ?? current.name;
+      const merged: Record<string, unknown> = { ...current.attributes };
+      for (const [key, value] of Object.entries(input.attributes ?? {})) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      const attributes = checkAttributes(registry, current.class, merged, 'input');
+      const explicit: Record<string, string | null> = { ...current.identifiers, ...(input.identifiers ?? {}) };
+      delete explicit.name;
+      // An identifier that mirrored a removed attribute goes with it.
+      for (const [key, value] of Object.entries(input.attributes ?? {})) {
+        if (value === null && current.identifiers[key] === current.attributes[key]) explicit[key] = null;
+        else if (typeof value === 'string' && input.identifiers?.[key] === undefined && current.identifiers[key] !== undefined) explicit[key] = value;
+      }
+      const identifiers = identifiersOf(registry, current.class, name, attributes, explicit, 'input');
+      await this.checkIdentifiersFree(tx, current.class, identifiers, current.id);
+
+      const changedAttrs: Record<string, unknown> = {};
+      for (const key of new Set([...Object.keys(current.attributes), ...Object.keys(attributes)])) {
+        if (JSON.stringify(current.attributes[key] ?? null) !== JSON.stringify(attributes[key] ?? null)) changedAttrs[key] = attributes[key] ?? null;
+      }
+      const set: Record<string, unknown> = repo.toStoredAttributes(changedAttrs);
+      if (name !== current.name) Object.assign(set, { name, nameLower: name.toLowerCase() });
+      if (input.status && input.status !== current.status) set.status = input.status;
+      if (input.version !== undefined && (input.version ?? null) !== current.version) set.version = input.version ?? null;
+      const oldKeys = new Set(identifierRows(current.class, current.identifiers).map((r) => r.key));
+      const newRows = identifierRows(current.class, identifiers);
+      const newKeys = new Set(newRows.map((r) => r.key));
+      const addIdentifiers = newRows.filter((r) => !oldKeys.has(r.key));
+      const removeIdentifierKeys = [...oldKeys].filter((k) => !newKeys.has(k));
+      const sources = { ...current.attributeSources };
+      for (const [key, value] of Object.entries(changedAttrs)) {
+        if (value === null) delete sources[key];
+        else sources[key] = MANUAL_SOURCE;
+      }
+
+      const relationChanged = input.locationId !== undefined || input.ownerGroupId !== undefined;
+      if (Object.keys(set).length || addIdentifiers.length || removeIdentifierKeys.length || relationChanged) {
+        await repo.updateEntities(tx, [{ id: current.id, set, attrSources: JSON.stringify(sources), addIdentifiers, removeIdentifierKeys }]);
+        if (input.locationId !== undefined) await this.setSingle(tx, registry, current, 'LOCATED_IN', input.locationId ?? null, 'input.locationId');
+        if (input.ownerGroupId !== undefined) await this.setSingle(tx, registry, current, 'OWNED_BY', input.ownerGroupId ?? null, 'input.ownerGroupId');
+        const diff = diffFields(current, { name, status: input.status ?? current.status, version: input.version === undefined ? current.version : (input.version ?? null), attributes: changedAttrs });
+        if (input.locationId !== undefined) diff.after.locationId = input.locationId;
+        if (input.ownerGroupId !== undefined) diff.after.ownerGroupId = input.ownerGroupId;
+        tx.audit({ entityType: 'CI', entityId: current.id, action: 'update', before: diff.before, after: diff.after });
+      }
+      return this.requireEntity(tx, current.id, 'CI');
+    });
+  }
+
+  async retireCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
+    const input = parseInput(retireCISchema, raw);
+    return write(this.db, actor, { name: 'retireCI', permission: 'cmdb.write' }, async (tx) => {
+      const current = await repo.lockEntity(tx, input.id);
+      if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+      if (input.expectedRevision && current.revision !== input.expectedRevision) {
+        throw new ConflictError(`CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}`, {
+          currentRevision: current.revision,
+        });
+      }
+      if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is already retired`);
+      await repo.updateEntities(tx, [
+        { id: current.id, set: { status: 'RETIRED' }, attrSources: JSON.stringify(current.attributeSources), addIdentifiers: [], removeIdentifierKeys: [] },
+      ]);
+      tx.audit({ entityType: 'CI', entityId: current.id, action: 'retire', before: { status: current.status }, after: { status: 'RETIRED', reason: input.reason ?? null } });
+      return this.requireEntity(tx, current.id, 'CI');
+    });
+  }
+
+  async relate(actor: Actor | null, raw: unknown): Promise<repo.RelationshipRow> {
+    const input = parseInput(relateSchema, raw);
+    const registry = await this.registries.current();
+    if (input.fromId === input.toId) throw new BadUserInputError('a CI cannot be related to itself', 'input.toId');
+    return write(this.db, actor, { name: 'relateCIs', permission: 'cmdb.write' }, async (tx) => {
+      const [from, to] = await Promise.all([
+        this.requireEntity(tx, input.fromId, 'record'),
+        this.requireEntity(tx, input.toId, 'record'),
+      ]);
+      const violation = registry.relationshipViolation(input.type, from.class, to.class);
+      if (violation) throw new BadUserInputError(violation, 'input.type');
+      for (const [end, field] of [[from, 'input.fromId'], [to, 'input.toId']] as const) {
+        if (end.status === 'RETIRED') throw new BadUserInputError(`CI ${end.id} is retired: new relationships to it are refused`, field);
+      }
+      const { created } = await repo.mergeRelationships(tx, [
+        { type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) },
+      ]);
+      if (created) tx.audit({ entityType: 'Relationship', entityId: `${from.id}-${input.type}->${to.id}`, action: 'relate', after: { type: input.type, fromId: from.id, toId: to.id } });
+      const rows = await repo.findRelationships(tx, [from.id]);
+      const row = rows.find((r) => r.type === input.type && r.fromId === from.id && r.toId === to.id);
+      if (!row) throw new Error('relationship vanished after MERGE');
+      return row;
+    });
+  }
+
+  async unrelate(actor: Actor | null, raw: unknown): Promise<{ removed: boolean; type: string; fromId: string; toId: string }> {
+    const input = parseInput(relateSchema.omit({ attributes: true }), raw);
+    return write(this.db, actor, { name: 'unrelateCIs', permission: 'cmdb.write' }, async (tx) => {
+      const removed = await repo.deleteRelationship(tx, input);
+      if (!removed) throw new NotFoundError(`relationship ${input.type} from ${input.fromId} to`, input.toId);
+      tx.audit({ entityType: 'Relationship', entityId: `${input.fromId}-${input.type}->${input.toId}`, action: 'unrelate', before: input });
+      return { removed: true, ...input };
+    });
+  }
+
+  async defineClass(actor: Actor | null, raw: unknown): Promise<ClassDef> {
+    const input = parseInput(defineClassSchema, raw);
+    let registry = await this.registries.refresh();
+    if (registry.getClass(input.name)) throw new ConflictError(`class ${input.name} already exists`, { field: 'input.name' });
+    let base: ClassDef | undefined;
+    if (input.baseClass) {
+      base = registry.getClass(input.baseClass);
+      if (!base || base.kind !== 'ci') {
+        throw new BadUserInputError(`unknown CI class ${input.baseClass}`, 'input.baseClass');
+      }
+    }
+    const attributes = (input.attributes ?? []).map((attr, i) => {
+      if (attr.allowedValues && attr.type !== 'STRING') {
+        throw new BadUserInputError('allowedValues applies to STRING attributes only', `input.attributes[${i}].allowedValues`);
+      }
+      if ((attr.min != null || attr.max != null) && attr.type !== 'INTEGER' && attr.type !== 'NUMBER') {
+        throw new BadUserInputError('min and max apply to INTEGER and NUMBER attributes only', `input.attributes[${i}].min`);
+      }
+      return {
+        name: attr.name,
+        type: attr.type,
+        ...(attr.required ? { required: true } : {}),
+        ...(attr.description ? { description: attr.description } : {}),
+        ...(attr.allowedValues ? { allowedValues: attr.allowedValues } : {}),
+        ...(attr.min != null ? { min: attr.min } : {}),
+        ...(attr.max != null ? { max: attr.max } : {}),
+      };
+    });
+    const seen = new Set<string>();
+    attributes.forEach((attr, i) => {
+      if (seen.has(attr.name)) throw new BadUserInputError(`attribute ${attr.name} is declared twice`, `input.attributes[${i}].name`);
+      seen.add(attr.name);
+    });
+    const def: ClassDef = {
+      name: input.name,
+      kind: 'ci',
+      description: input.description ?? '',
+      ...(base ? { base: base.name } : {}),
+      identifyingKeys: input.identifyingKeys ?? [],
+      attributes,
+      custom: true,
+    };
+    const candidate = new Registry([...registry.allClasses().filter((c) => c.custom), def]);
+    const known = new Set(candidate.attributesOf(def.name).map((x) => x.name));
+    (input.identifyingKeys ?? []).forEach((key, i) => {
+      if (key !== 'name' && !known.has(key)) {
+        throw new BadUserInputError(`identifying key ${key} is not an attribute of ${def.name}`, `input.identifyingKeys[${i}]`);
+      }
+    });
+    await write(this.db, actor, { name: 'defineCIClass', permission: 'cmdb.admin' }, async (tx) => {
+      await repo.saveCustomClass(tx, def);
+      tx.audit({ entityType: 'CIClass', entityId: def.name, action: 'define-class', after: def });
+    });
+    registry = await this.registries.refresh();
+    return registry.getClass(def.name) ?? def;
+  }
+
+  /** Creates an organization, group or person (the party classes), optionally joining groups. */
+  async createParty(
+    actor: Actor | null,
+    className: 'Organization' | 'Group' | 'Person',
+    raw: { name: unknown; attributes?: unknown; groupIds?: readonly string[] | null },
+    operation: string,
+  ): Promise<EntityRecord> {
+    const name = parseInput(createCISchema.shape.name, raw.name, 'input.name');
+    const given = parseInput(createCISchema.shape.attributes, raw.attributes ?? {}, 'input.attributes') ?? {};
+    const { registry } = await this.registries.requireClass(className, 'class', 'party');
+    const attributes = checkAttributes(registry, className, given, 'input');
+    const identifiers = identifiersOf(registry, className, name, attributes, {}, 'input');
+    return write(this.db, actor, { name: operation, permission: 'cmdb.write' }, async (tx) => {
+      await this.checkIdentifiersFree(tx, className, identifiers);
+      const id = randomUUID();
+      await repo.createEntities(tx, [
+        {
+          id,
+          kind: 'party',
+          class: className,
+          name,
+          status: null,
+          version: null,
+          props: repo.toStoredAttributes(attributes),
+          attrSources: JSON.stringify(Object.fromEntries(Object.keys(attributes).map((k) => [k, MANUAL_SOURCE]))),
+          identifiers: identifierRows(className, identifiers),
+        },
+      ]);
+      for (const [i, groupId] of (raw.groupIds ?? []).entries()) {
+        await this.requireEntity(tx, groupId, 'Group', (e) => e.class === 'Group').catch(() => {
+          throw new BadUserInputError(`group ${groupId} does not exist`, `input.groupIds[${i}]`);
+        });
+      }
+      if (raw.groupIds?.length) {
+        await repo.mergeRelationships(tx, raw.groupIds.map((groupId) => ({ type: 'MEMBER_OF_GROUP', fromId: id, toId: groupId, props: {} })));
+      }
+      tx.audit({ entityType: className, entityId: id, action: 'create', after: { name, attributes } });
+      return this.requireEntity(tx, id, className);
+    });
+  }
+}

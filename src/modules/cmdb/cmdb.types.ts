@@ -1,0 +1,39 @@
+/** Domain records the CMDB module hands to resolvers (GraphQL types map onto these). */
+import type { CIStatus, ClassKind } from './registry';
+
+/** A CI or a party (organization, group, person) as stored. */
+export interface EntityRecord {
+  id: string;
+  kind: ClassKind;
+  class: string;
+  name: string;
+  /** CIs only; parties have none. */
+  status: CIStatus | null;
+  version: string | null;
+  attributes: Record<string, unknown>;
+  identifiers: Record<string, string>;
+  /** Attribute name → the import source that last set it (precedence). */
+  attributeSources: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+}
+
+/** A relationship seen from one end (`selfId`). */
+export interface RelationshipView {
+  type: string;
+  selfId: string;
+  fromId: string;
+  toId: string;
+  attributes: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface CIConnectionRecord {
+  nodes: EntityRecord[];
+  cursors: string[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Re-runs the filter as a count, only when a client asks for totalCount. */
+  count: () => Promise<number>;
+}

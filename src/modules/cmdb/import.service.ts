@@ -1,0 +1,469 @@
+/**
+ * Identification and reconciliation (importCMDB, npm run import).
+ *
+ * An item matching an existing record by any identifier of its class updates it; otherwise it is created.
+ * Attributes merge by source precedence: an attribute last set by a higher-precedence source is kept.
+ * Items are written in batches, each one transaction through the write path; `atomic` puts everything in one
+ * transaction and writes nothing when anything is rejected. Two imports of the same items at the same time cannot
+ * create duplicates: identifier nodes are unique, the loser's batch fails on the constraint and is retried, and
+ * the retry finds the winner's records and updates them.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../../shared/db';
+import { AppError, ConflictError } from '../../shared/errors';
+import { write, type Actor, type WriteTx } from '../../shared/write';
+import * as repo from './cmdb.repository';
+import type { EntityRecord } from './cmdb.types';
+import { attributesSchema, identifiersSchema, nameSchema } from './cmdb.validation';
+import { checkAttributes, identifierRows, identifiersOf } from './identification';
+import { parseInput } from './parse';
+import { CI_STATUSES, type Registry } from './registry';
+import type { RegistryStore } from './cmdb.service';
+
+const refSchema = z.object({
+  id: z.string().min(1).nullish(),
+  class: z.string().nullish(),
+  identifiers: identifiersSchema.nullish(),
+});
+
+export const importSchema = z.object({
+  source: z.string().trim().min(1, 'must name the source').max(100),
+  atomic: z.boolean().nullish().transform((v) => v ?? false),
+  items: z.array(z.unknown()).max(2_000_000),
+  relations: z.array(z.unknown()).max(20_000_000).nullish().transform((v) => v ?? []),
+});
+
+const itemSchema = z.object({
+  class: z.string().min(1),
+  identifiers: identifiersSchema.nullish(),
+  name: nameSchema,
+  status: z
+    .string()
+    .transform((s) => s.toUpperCase())
+    .pipe(z.enum(CI_STATUSES))
+    .nullish(),
+  version: z.string().trim().max(100).nullish(),
+  attributes: attributesSchema.nullish(),
+});
+
+const relationSchema = z.object({
+  type: z.string().min(1),
+  from: refSchema,
+  to: refSchema,
+  attributes: attributesSchema.nullish(),
+});
+
+/** The shape of an import (GraphQL ImportInput, and the JSON file of `npm run import`). */
+export interface ImportData {
+  source: string;
+  atomic?: boolean;
+  items: ImportItemData[];
+  relations?: ImportRelationData[];
+}
+
+export interface ImportItemData {
+  class: string;
+  name: string;
+  identifiers?: Record<string, string>;
+  status?: string;
+  version?: string;
+  attributes?: Record<string, string | number | boolean | string[]>;
+}
+
+/** A relation end: an existing record's id, or a class with identifiers (e.g. {name} or {hostname}). */
+export type ImportRef = { id: string } | { class: string; identifiers: Record<string, string> };
+
+export interface ImportRelationData {
+  type: string;
+  from: ImportRef;
+  to: ImportRef;
+  attributes?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface ImportRejection {
+  kind: 'ITEM' | 'RELATION';
+  index: number;
+  reason: string;
+  field: string | null;
+}
+
+export interface ImportResult {
+  source: string;
+  atomic: boolean;
+  applied: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  relationsCreated: number;
+  relationsUnchanged: number;
+  rejected: ImportRejection[];
+}
+
+export interface ImportProgress {
+  phase: 'items' | 'relations';
+  done: number;
+  total: number;
+}
+
+export interface ImportOptions {
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+interface PreparedItem {
+  index: number;
+  kind: 'ci' | 'party';
+  class: string;
+  name: string;
+  status: string | null;
+  version: string | null | undefined;
+  attributes: Record<string, unknown>;
+  identifiers: Record<string, string>;
+  keys: string[];
+}
+
+interface PreparedRelation {
+  index: number;
+  type: string;
+  from: z.infer<typeof refSchema>;
+  to: z.infer<typeof refSchema>;
+  props: Record<string, unknown>;
+}
+
+/** Thrown inside an atomic import's transaction to roll it back, carrying what was rejected. */
+class Rollback extends Error {
+  constructor(readonly scratch: ImportResult) {
+    super('atomic import rolled back');
+  }
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export class ImportService {
+  constructor(
+    private readonly db: Db,
+    private readonly registries: RegistryStore,
+    private readonly sourcePrecedence: readonly string[],
+  ) {}
+
+  /** Lower is stronger; sources not configured rank below all configured ones. */
+  private rank(source: string | undefined): number {
+    if (source === undefined) return Number.MAX_SAFE_INTEGER;
+    const i = this.sourcePrecedence.indexOf(source);
+    return i === -1 ? this.sourcePrecedence.length : i;
+  }
+
+  async importCMDB(actor: Actor | null, raw: unknown, options: ImportOptions = {}): Promise<ImportResult> {
+    const input = parseInput(importSchema, raw);
+    const registry = await this.registries.refresh();
+    const result: ImportResult = {
+      source: input.source,
+      atomic: input.atomic,
+      applied: true,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      relationsCreated: 0,
+      relationsUnchanged: 0,
+      rejected: [],
+    };
+    const reject = (kind: ImportRejection['kind'], index: number, error: unknown, field?: string): void => {
+      const message = error instanceof Error ? error.message : String(error);
+      const details = error instanceof AppError ? (error.details.field as string | undefined) : undefined;
+      result.rejected.push({ kind, index, reason: message, field: field ?? details ?? null });
+    };
+
+    const items = this.prepareItems(registry, input.items, reject);
+    const relations = this.prepareRelations(registry, input.relations, reject);
+    if (input.atomic && result.rejected.length) return { ...result, applied: false };
+
+    const batchSize = options.batchSize ?? 2000;
+    const runItems = async (tx: WriteTx, batch: PreparedItem[], scratch: ImportResult): Promise<void> => {
+      await this.writeItems(tx, registry, input.source, batch, scratch);
+    };
+    const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: ImportResult): Promise<void> => {
+      await this.writeRelations(tx, registry, batch, scratch);
+    };
+    const operation = { name: 'importCMDB', permission: 'cmdb.import' as const };
+    const auditOf = (tx: WriteTx, scratch: ImportResult, phase: string, count: number): void =>
+      tx.audit({
+        entityType: 'Import',
+        entityId: randomUUID(),
+        action: 'import',
+        after: { source: input.source, phase, count, created: scratch.created, updated: scratch.updated, relationsCreated: scratch.relationsCreated, rejected: scratch.rejected.length },
+      });
+
+    if (input.atomic) {
+      try {
+        const scratch = await write(this.db, actor, operation, async (tx) => {
+          const s = emptyScratch(result);
+          await runItems(tx, items, s);
+          options.onProgress?.({ phase: 'items', done: items.length, total: items.length });
+          await runRelations(tx, relations, s);
+          options.onProgress?.({ phase: 'relations', done: relations.length, total: relations.length });
+          if (s.rejected.length) throw new Rollback(s);
+          auditOf(tx, s, 'atomic', items.length + relations.length);
+          return s;
+        });
+        return mergeScratch(result, scratch);
+      } catch (error) {
+        if (!(error instanceof Rollback)) throw error;
+        result.rejected.push(...error.scratch.rejected);
+        result.rejected.sort((x, y) => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1));
+        return { ...result, applied: false };
+      }
+    }
+
+    for (const [phase, list, run] of [
+      ['items', items, runItems],
+      ['relations', relations, runRelations],
+    ] as const) {
+      for (let start = 0; start < list.length; start += batchSize) {
+        const batch = list.slice(start, start + batchSize);
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const scratch = await write(this.db, actor, operation, async (tx) => {
+              const s = emptyScratch(result);
+              await (run as (tx: WriteTx, b: typeof batch, s: ImportResult) => Promise<void>)(tx, batch, s);
+              auditOf(tx, s, phase, batch.length);
+              return s;
+            });
+            mergeScratch(result, scratch);
+            break;
+          } catch (error) {
+            // A concurrent import created one of these records first: retry the batch, which now finds it.
+            const raced = error instanceof ConflictError && error.details.identifier !== undefined;
+            if (!raced || attempt >= MAX_CONFLICT_RETRIES) throw error;
+            await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+          }
+        }
+        options.onProgress?.({ phase, done: Math.min(start + batchSize, list.length), total: list.length });
+      }
+    }
+    result.rejected.sort((x, y) => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1));
+    return result;
+  }
+
+  private prepareItems(registry: Registry, rawItems: unknown[], reject: (k: 'ITEM', i: number, e: unknown, f?: string) => void): PreparedItem[] {
+    const prepared: PreparedItem[] = [];
+    const seen = new Map<string, number>();
+    rawItems.forEach((raw, index) => {
+      const prefix = `items[${index}]`;
+      try {
+        const item = parseInput(itemSchema, raw, prefix);
+        const cls = registry.getClass(item.class);
+        if (!cls) throw new AppError('BAD_USER_INPUT', `${prefix}.class: unknown class ${item.class}`, { field: `${prefix}.class` });
+        if (cls.kind === 'party' && (item.status || item.version)) {
+          throw new AppError('BAD_USER_INPUT', `${prefix}.status: ${cls.name} records have no status or version`, { field: `${prefix}.status` });
+        }
+        const typed = registry.attributeSchema(cls.name, 'partial').safeParse(item.attributes ?? {});
+        if (!typed.success) checkAttributes(registry, cls.name, item.attributes ?? {}, prefix); // throws the precise error
+        const attributes = Object.fromEntries(Object.entries(item.attributes ?? {}).filter(([, v]) => v !== null));
+        const identifiers = identifiersOf(registry, cls.name, item.name, attributes, item.identifiers ?? {}, prefix);
+        const keys = identifierRows(cls.name, identifiers).map((r) => r.key);
+        const twin = keys.map((k) => seen.get(k)).find((i) => i !== undefined);
+        if (twin !== undefined) {
+          throw new AppError('BAD_USER_INPUT', `${prefix}: same record as items[${twin}] (shared identifier); merge them into one item`, { field: prefix });
+        }
+        for (const k of keys) seen.set(k, index);
+        prepared.push({
+          index,
+          kind: cls.kind,
+          class: cls.name,
+          name: item.name,
+          status: cls.kind === 'ci' ? (item.status ?? null) : null,
+          version: item.version,
+          attributes,
+          identifiers,
+          keys,
+        });
+      } catch (error) {
+        reject('ITEM', index, error);
+      }
+    });
+    return prepared;
+  }
+
+  private prepareRelations(
+    registry: Registry,
+    rawRelations: unknown[],
+    reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void,
+  ): PreparedRelation[] {
+    const prepared: PreparedRelation[] = [];
+    rawRelations.forEach((raw, index) => {
+      const prefix = `relations[${index}]`;
+      try {
+        const rel = parseInput(relationSchema, raw, prefix);
+        if (!registry.relationshipType(rel.type)) {
+          throw new AppError('BAD_USER_INPUT', `${prefix}.type: unknown relationship type ${rel.type}`, { field: `${prefix}.type` });
+        }
+        for (const end of ['from', 'to'] as const) {
+          const ref = rel[end];
+          if (!ref.id && !(ref.class && ref.identifiers && Object.keys(ref.identifiers).length)) {
+            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}: give either id, or class with identifiers`, { field: `${prefix}.${end}` });
+          }
+          if (!ref.id && ref.class && !registry.getClass(ref.class)) {
+            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}.class: unknown class ${ref.class}`, { field: `${prefix}.${end}.class` });
+          }
+        }
+        prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, props: repo.toStoredAttributes(rel.attributes ?? {}) });
+      } catch (error) {
+        reject('RELATION', index, error);
+      }
+    });
+    return prepared;
+  }
+
+  /** Matches a batch against the graph and writes its creates and updates; rejections go to `out`. */
+  private async writeItems(
+    tx: WriteTx,
+    registry: Registry,
+    source: string,
+    batch: PreparedItem[],
+    out: ImportResult,
+  ): Promise<void> {
+    if (!batch.length) return;
+    const owners = await repo.findIdentifierOwners(tx, batch.flatMap((item) => item.keys));
+    const matched = new Map<number, string>();
+    const live: PreparedItem[] = [];
+    for (const item of batch) {
+      const ids = [...new Set(item.keys.map((k) => owners.get(k)).filter((x): x is string => !!x))];
+      if (ids.length > 1) {
+        const by = item.keys.filter((k) => owners.has(k)).map((k) => `${k.split('/')[1]} → ${owners.get(k)}`);
+        out.rejected.push({ kind: 'ITEM', index: item.index, reason: `items[${item.index}]: matches ${ids.length} different records (${by.join('; ')}); resolve the duplicate first`, field: `items[${item.index}].identifiers` });
+        continue;
+      }
+      if (ids[0]) matched.set(item.index, ids[0]);
+      live.push(item);
+    }
+    const existing = new Map((await repo.findEntities(tx, [...new Set(matched.values())])).map((e) => [e.id, e]));
+    const creates: repo.NewEntityRow[] = [];
+    const updates: repo.EntityUpdateRow[] = [];
+    for (const item of live) {
+      const current = existing.get(matched.get(item.index) ?? '');
+      try {
+        if (!current) {
+          checkAttributes(registry, item.class, item.attributes, `items[${item.index}]`);
+          creates.push({
+            id: randomUUID(),
+            kind: item.kind,
+            class: item.class,
+            name: item.name,
+            status: item.kind === 'ci' ? (item.status ?? 'LIVE') : null,
+            version: item.version ?? null,
+            props: repo.toStoredAttributes(item.attributes),
+            attrSources: JSON.stringify(Object.fromEntries(Object.keys(item.attributes).map((k) => [k, source]))),
+            identifiers: identifierRows(item.class, item.identifiers),
+          });
+          continue;
+        }
+        const update = this.reconcile(registry, source, item, current);
+        if (update) updates.push(update);
+        else out.unchanged += 1;
+      } catch (error) {
+        out.rejected.push({ kind: 'ITEM', index: item.index, reason: (error as Error).message, field: error instanceof AppError ? ((error.details.field as string) ?? null) : null });
+      }
+    }
+    if (creates.length) await repo.createEntities(tx, creates);
+    if (updates.length) await repo.updateEntities(tx, updates);
+    out.created += creates.length;
+    out.updated += updates.length;
+  }
+
+  /** The update an item makes to its matched record, or undefined when it changes nothing. */
+  private reconcile(registry: Registry, source: string, item: PreparedItem, current: EntityRecord): repo.EntityUpdateRow | undefined {
+    const incomingRank = this.rank(source);
+    const attributes = { ...current.attributes };
+    const sources = { ...current.attributeSources };
+    const changed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item.attributes)) {
+      if (JSON.stringify(current.attributes[key]) === JSON.stringify(value)) continue;
+      const holder = sources[key];
+      if (current.attributes[key] !== undefined && holder !== undefined && this.rank(holder) < incomingRank) continue;
+      attributes[key] = value;
+      sources[key] = source;
+      changed[key] = value;
+    }
+    checkAttributes(registry, current.class, attributes, `items[${item.index}]`);
+    const set: Record<string, unknown> = repo.toStoredAttributes(changed);
+    if (item.name !== current.name) Object.assign(set, { name: item.name, nameLower: item.name.toLowerCase() });
+    if (item.status && item.status !== current.status) set.status = item.status;
+    if (item.version !== undefined && (item.version ?? null) !== current.version) set.version = item.version ?? null;
+    // Identifiers: the item's identifiers are added; the old name identifier goes when the name changed.
+    const have = new Set(identifierRows(current.class, current.identifiers).map((r) => r.key));
+    const addIdentifiers = identifierRows(current.class, item.identifiers).filter((r) => !have.has(r.key));
+    const removeIdentifierKeys: string[] = [];
+    for (const row of addIdentifiers) {
+      const old = current.identifiers[row.name];
+      if (old !== undefined) removeIdentifierKeys.push(repo.identifierKey(current.class, row.name, old));
+    }
+    if (!Object.keys(set).length && !addIdentifiers.length) return undefined;
+    return { id: current.id, set, attrSources: JSON.stringify(sources), addIdentifiers, removeIdentifierKeys };
+  }
+
+  private async writeRelations(
+    tx: WriteTx,
+    registry: Registry,
+    batch: PreparedRelation[],
+    out: ImportResult,
+  ): Promise<void> {
+    if (!batch.length) return;
+    const keyOf = (ref: PreparedRelation["from"]): repo.IdentifierRow[] =>
+      ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null)));
+    const keys = batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key));
+    const owners = await repo.findIdentifierOwners(tx, keys);
+    const resolveRef = (ref: PreparedRelation['from']): string | string[] | undefined => {
+      if (ref.id) return ref.id;
+      const ids = [...new Set(keyOf(ref).map((r) => owners.get(r.key)).filter((x): x is string => !!x))];
+      return ids.length > 1 ? ids : ids[0];
+    };
+    const resolved = batch.map((rel) => ({ rel, from: resolveRef(rel.from), to: resolveRef(rel.to) }));
+    const ids = new Set<string>();
+    for (const r of resolved) for (const end of [r.from, r.to]) if (typeof end === 'string') ids.add(end);
+    const entities = new Map((await repo.findEntities(tx, [...ids])).map((e) => [e.id, e]));
+    const rows: repo.RelationRow[] = [];
+    for (const { rel, from, to } of resolved) {
+      const problem = (['from', 'to'] as const)
+        .map((end) => {
+          const value = end === 'from' ? from : to;
+          const ref = rel[end];
+          const what = ref.id ? `id ${ref.id}` : `${ref.class} ${JSON.stringify(ref.identifiers)}`;
+          if (Array.isArray(value)) return [`${end}: ${what} matches ${value.length} different records`, end] as const;
+          if (!value || !entities.has(value)) return [`${end}: no record matches ${what}`, end] as const;
+          return undefined;
+        })
+        .find(Boolean);
+      if (problem) {
+        out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].${problem[0]}`, field: `relations[${rel.index}].${problem[1]}` });
+        continue;
+      }
+      const a = entities.get(from as string) as EntityRecord;
+      const b = entities.get(to as string) as EntityRecord;
+      const violation = a.id === b.id ? 'a record cannot be related to itself' : registry.relationshipViolation(rel.type, a.class, b.class);
+      if (violation) {
+        out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].type: ${violation}`, field: `relations[${rel.index}].type` });
+        continue;
+      }
+      rows.push({ type: rel.type, fromId: a.id, toId: b.id, props: rel.props });
+    }
+    if (!rows.length) return;
+    const { created } = await repo.mergeRelationships(tx, rows);
+    out.relationsCreated += created;
+    out.relationsUnchanged += rows.length - created;
+  }
+}
+
+function emptyScratch(base: ImportResult): ImportResult {
+  return { ...base, created: 0, updated: 0, unchanged: 0, relationsCreated: 0, relationsUnchanged: 0, rejected: [] };
+}
+
+function mergeScratch(into: ImportResult, scratch: ImportResult): ImportResult {
+  into.created += scratch.created;
+  into.updated += scratch.updated;
+  into.unchanged += scratch.unchanged;
+  into.relationsCreated += scratch.relationsCreated;
+  into.relationsUnchanged += scratch.relationsUnchanged;
+  into.rejected.push(...scratch.rejected);
+  return into;
+}

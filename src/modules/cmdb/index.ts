@@ -1,0 +1,7 @@
+export { CmdbService, RegistryStore, MANUAL_SOURCE } from './cmdb.service';
+export { ImportService, type ImportResult, type ImportProgress, type ImportData, type ImportItemData, type ImportRelationData, type ImportRef } from './import.service';
+export { createCmdbLoaders, type CmdbLoaders } from './cmdb.loaders';
+export { cmdbResolvers } from './cmdb.resolvers';
+export type { EntityRecord, RelationshipView } from './cmdb.types';
+export { countEntities } from './cmdb.repository';
+export * from './registry';

@@ -1,0 +1,18 @@
+/** What every resolver receives: the actor, the services, and this request's DataLoaders. */
+import type { Db } from '../shared/db';
+import type { Actor } from '../shared/write';
+import type { CmdbLoaders, CmdbService, ImportService, RegistryStore } from '../modules/cmdb';
+
+export interface Services {
+  db: Db;
+  registries: RegistryStore;
+  cmdb: CmdbService;
+  imports: ImportService;
+}
+
+export interface GraphQLContext {
+  /** Null for an anonymous request: reads work, writes answer UNAUTHENTICATED. */
+  actor: Actor | null;
+  services: Services;
+  loaders: CmdbLoaders;
+}

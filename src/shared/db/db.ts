@@ -1,0 +1,144 @@
+/**
+ * The only place that talks to neo4j-driver: sessions, managed transactions, transaction metadata, value mapping
+ * and the mapping of Neo4j errors. Repositories receive a `Tx` and return plain objects.
+ */
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
+import { ConflictError } from '../errors';
+
+export type Params = Record<string, unknown>;
+export type Row = Record<string, unknown>;
+
+/** What a repository needs: run one parameterized statement, get plain rows. */
+export interface Tx {
+  run(cypher: string, params?: Params): Promise<Row[]>;
+}
+
+export interface TxMeta {
+  /** The GraphQL operation or tool that opened the transaction; lands in Neo4j's query log. */
+  operation?: string;
+  actor?: string;
+}
+
+export interface ConnectOptions {
+  uri: string;
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
+export function createDriver(options: ConnectOptions): Driver {
+  return neo4j.driver(options.uri, neo4j.auth.basic(options.user ?? 'neo4j', options.password ?? ''), {
+    disableLosslessIntegers: true,
+    maxConnectionPoolSize: 50,
+    logging: { level: 'error', logger: () => undefined },
+  });
+}
+
+/** Converts driver values (temporal types, nodes) into JSON-friendly ones; integers are numbers already. */
+export function toNative(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map(toNative);
+  if (typeof value !== 'object') return value;
+  if (neo4j.isDateTime(value as never)) {
+    return (value as unknown as { toStandardDate(): Date }).toStandardDate().toISOString();
+  }
+  if (neo4j.isDate(value as never) || neo4j.isLocalDateTime(value as never) || neo4j.isDuration(value as never)) {
+    return String(value);
+  }
+  if (neo4j.isNode(value as never) || neo4j.isRelationship(value as never)) {
+    return toNative((value as unknown as { properties: Row }).properties);
+  }
+  const out: Row = {};
+  for (const [k, v] of Object.entries(value as Row)) out[k] = toNative(v);
+  return out;
+}
+
+function rowsOf(result: QueryResult): Row[] {
+  return result.records.map((record) => {
+    const row: Row = {};
+    for (const key of record.keys) row[String(key)] = toNative(record.get(key));
+    return row;
+  });
+}
+
+export function isConstraintViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
+/** Neo4j errors a client may see, as typed errors; the rest propagate (and are masked by the formatter). */
+function mapError(error: unknown): unknown {
+  if (isConstraintViolation(error)) {
+    const message = String((error as Error).message);
+    const key = /property `key` = '([^']*)'/.exec(message)?.[1];
+    return new ConflictError(
+      key ? `identifier ${key.replace('/', ' ')} already belongs to another record` : 'a uniqueness rule was violated',
+      key ? { identifier: key } : {},
+    );
+  }
+  return error;
+}
+
+/** Counts statements sent to Neo4j, so tests can hold operations to a round-trip budget. */
+export interface QueryCounter {
+  count: number;
+}
+
+export class Db {
+  readonly counter: QueryCounter = { count: 0 };
+
+  constructor(
+    readonly driver: Driver,
+    readonly database = 'neo4j',
+  ) {}
+
+  private wrap(tx: ManagedTransaction): Tx {
+    return {
+      run: async (cypher, params = {}) => {
+        this.counter.count += 1;
+        return rowsOf(await tx.run(cypher, params));
+      },
+    };
+  }
+
+  private config(meta: TxMeta): { metadata: Record<string, string> } {
+    const metadata: Record<string, string> = {};
+    if (meta.operation) metadata.operation = meta.operation;
+    if (meta.actor) metadata.actor = meta.actor;
+    return { metadata };
+  }
+
+  /** One read statement in its own auto-committed read transaction. */
+  async read(cypher: string, params: Params = {}, meta: TxMeta = {}): Promise<Row[]> {
+    return this.readTx((tx) => tx.run(cypher, params), meta);
+  }
+
+  async readTx<T>(work: (tx: Tx) => Promise<T>, meta: TxMeta = {}): Promise<T> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      return await session.executeRead((tx) => work(this.wrap(tx)), this.config(meta));
+    } catch (error) {
+      throw mapError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * A managed write transaction. The driver re-runs `work` on transient failures, so `work` must have no effect
+   * outside the transaction. Application code reaches this only through the write path (shared/write).
+   */
+  async writeTx<T>(work: (tx: Tx) => Promise<T>, meta: TxMeta = {}): Promise<T> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      return await session.executeWrite((tx) => work(this.wrap(tx)), this.config(meta));
+    } catch (error) {
+      throw mapError(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

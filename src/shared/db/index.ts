@@ -1,0 +1,2 @@
+export * from './db';
+export { migrate, readMigrations, MigrationError, type MigrationReport } from './migrations';

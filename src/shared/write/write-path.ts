@@ -1,0 +1,79 @@
+/**
+ * The one write path. Every mutation runs through `write`: it knows the actor, authorizes, opens the write
+ * transaction, and appends the audit entries the work recorded in that same transaction. Effects outside the
+ * database (mail, webhooks, timers) are queued with `afterCommit` and run only once the transaction committed —
+ * the driver may re-run the work on transient failures, so the work itself must not have outside effects.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../db';
+import { UnauthenticatedError } from '../errors';
+import { authorize, type Actor, type Permission } from './authorize';
+
+export interface AuditRecord {
+  entityType: string;
+  entityId: string;
+  /** e.g. create, update, retire, relate, unrelate, import, define-class */
+  action: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface WriteTx extends Tx {
+  readonly actor: Actor;
+  readonly operation: string;
+  audit(record: AuditRecord): void;
+  afterCommit(effect: () => Promise<void> | void): void;
+}
+
+export interface WriteOperation {
+  /** The GraphQL mutation or tool name, recorded in the audit trail and the transaction metadata. */
+  name: string;
+  permission: Permission;
+}
+
+const APPEND_AUDIT = `
+UNWIND $entries AS e
+CREATE (:AuditEntry {
+  id: e.id, at: datetime.transaction(), actor: $actor, operation: $operation,
+  entityType: e.entityType, entityId: e.entityId, action: e.action, before: e.before, after: e.after
+})`;
+
+export async function write<T>(
+  db: Db,
+  actor: Actor | null,
+  operation: WriteOperation,
+  work: (tx: WriteTx) => Promise<T>,
+): Promise<T> {
+  if (!actor) throw new UnauthenticatedError(`${operation.name} needs an actor: send the X-Actor header`);
+  authorize(actor, operation.permission, operation.name);
+  let effects: Array<() => Promise<void> | void> = [];
+  const result = await db.writeTx(
+    async (tx) => {
+      const records: AuditRecord[] = [];
+      effects = []; // a retried attempt starts over
+      const writeTx: WriteTx = {
+        run: (cypher, params) => tx.run(cypher, params),
+        actor,
+        operation: operation.name,
+        audit: (record) => records.push(record),
+        afterCommit: (effect) => effects.push(effect),
+      };
+      const value = await work(writeTx);
+      if (records.length > 0) {
+        const entries = records.map((r) => ({
+          id: randomUUID(),
+          entityType: r.entityType,
+          entityId: r.entityId,
+          action: r.action,
+          before: r.before === undefined ? null : JSON.stringify(r.before),
+          after: r.after === undefined ? null : JSON.stringify(r.after),
+        }));
+        await tx.run(APPEND_AUDIT, { entries, actor: actor.id, operation: operation.name });
+      }
+      return value;
+    },
+    { operation: operation.name, actor: actor.id },
+  );
+  for (const effect of effects) await effect();
+  return result;
+}

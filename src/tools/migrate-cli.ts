@@ -1,0 +1,18 @@
+/** `npm run migrate`: applies pending migrations and exits. */
+import { connect, MIGRATIONS_DIR } from '../bootstrap';
+import { migrate } from '../shared/db';
+
+async function main(): Promise<void> {
+  const { db } = await connect();
+  try {
+    const report = await migrate(db, MIGRATIONS_DIR, console.log);
+    console.log(`${report.applied.length} applied, ${report.alreadyApplied} already applied`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
