@@ -29,7 +29,7 @@ export async function connect(log: (line: string) => void = console.log): Promis
 
 export async function bootstrap(log: (line: string) => void = console.log): Promise<Runtime> {
   const { config, db } = await connect(log);
-  const report = await migrate(db, MIGRATIONS_DIR, log);
+  const report = await migrate(db, MIGRATIONS_DIR, { log });
   log(`migrations: ${report.applied.length} applied, ${report.alreadyApplied} already applied`);
   return { config, db, services: buildServices(db, config) };
 }

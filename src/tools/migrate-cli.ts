@@ -5,7 +5,7 @@ import { migrate } from '../shared/db';
 async function main(): Promise<void> {
   const { db } = await connect();
   try {
-    const report = await migrate(db, MIGRATIONS_DIR, console.log);
+    const report = await migrate(db, MIGRATIONS_DIR, { log: console.log });
     console.log(`${report.applied.length} applied, ${report.alreadyApplied} already applied`);
   } finally {
     await db.close();

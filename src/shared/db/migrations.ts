@@ -59,14 +59,23 @@ export function readMigrations(dir: string): MigrationFile[] {
   return migrations;
 }
 
-const RECORDED = 'MATCH (m:Migration) RETURN m.version AS version, m.file AS file, m.checksum AS checksum';
-const RECORD = `MERGE (m:Migration {version: $version})
+const RECORDED =
+  'MATCH (m:Migration {ledger: $ledger}) RETURN m.version AS version, m.file AS file, m.checksum AS checksum';
+const RECORD = `MERGE (m:Migration {ledger: $ledger, version: $version})
 SET m.name = $name, m.file = $file, m.checksum = $checksum, m.appliedAt = datetime()`;
 
-export async function migrate(db: Db, dir: string, log: (line: string) => void = () => undefined): Promise<MigrationReport> {
+export interface MigrateOptions {
+  log?: (line: string) => void;
+  /** Which record of applied migrations to use: 'main' for the project's own (tests use their own). */
+  ledger?: string;
+}
+
+export async function migrate(db: Db, dir: string, options: MigrateOptions = {}): Promise<MigrationReport> {
+  const log = options.log ?? (() => undefined);
+  const ledger = options.ledger ?? 'main';
   const files = readMigrations(dir);
   const recorded = new Map<number, { file: string; checksum: string }>();
-  for (const row of await db.read(RECORDED)) {
+  for (const row of await db.read(RECORDED, { ledger })) {
     recorded.set(row.version as number, { file: row.file as string, checksum: row.checksum as string });
   }
   for (const migration of files) {
@@ -87,7 +96,10 @@ export async function migrate(db: Db, dir: string, log: (line: string) => void =
     for (const statement of migration.statements) {
       await db.writeTx((tx) => tx.run(statement), { operation: `migrate ${migration.file}` });
     }
-    await db.writeTx((tx) => tx.run(RECORD, { ...migration, statements: undefined }), { operation: 'migrate' });
+    await db.writeTx(
+      (tx) => tx.run(RECORD, { ledger, version: migration.version, name: migration.name, file: migration.file, checksum: migration.checksum }),
+      { operation: 'migrate' },
+    );
     applied.push(migration.file);
     log(`applied ${migration.file}`);
   }
