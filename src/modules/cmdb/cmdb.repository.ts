@@ -5,7 +5,7 @@
  * - `attrSources` is a JSON map attribute → source that last set it; `nameLower` backs case-insensitive search;
  * - identifiers are (:Identifier {key: "<Class>/<name>=<value>"}) nodes, unique by key, linked IDENTIFIED_BY.
  */
-import type { Row, Tx } from '../../shared/db';
+import { int, type Row, type Tx } from '../../shared/db';
 import type { EntityRecord, RelationshipView } from './cmdb.types';
 import type { ClassDef, CIStatus } from './registry';
 
@@ -160,7 +160,7 @@ export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest): 
     `MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      WITH c ORDER BY c.name, c.id LIMIT $limit
      WITH c AS n RETURN ${ENTITY} AS n`,
-    { ...params, limit: page.limit + 1 },
+    { ...params, limit: int(page.limit + 1) },
   );
   return rows.map((r) => toEntity(r.n));
 }

@@ -34,6 +34,11 @@ export function createDriver(options: ConnectOptions): Driver {
   });
 }
 
+/** An integer parameter as Neo4j expects it where floats are refused (LIMIT, SKIP, range bounds). */
+export function int(value: number): unknown {
+  return neo4j.int(Math.trunc(value));
+}
+
 /** Converts driver values (temporal types, nodes) into JSON-friendly ones; integers are numbers already. */
 export function toNative(value: unknown): unknown {
   if (value === null || value === undefined) return null;
