@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../shared/db';
 import { AppError, ConflictError } from '../../shared/errors';
-import { write, type Actor, type WriteTx } from '../../shared/write';
+import { authorizeWrite, write, type Actor, type WriteTx } from '../../shared/write';
 import * as repo from './cmdb.repository';
 import type { EntityRecord } from './cmdb.types';
 import { attributesSchema, identifiersSchema, nameSchema } from './cmdb.validation';
@@ -155,6 +155,8 @@ export class ImportService {
   }
 
   async importCMDB(actor: Actor | null, raw: unknown, options: ImportOptions = {}): Promise<ImportResult> {
+    const operation = { name: 'importCMDB', permission: 'cmdb.import' as const };
+    authorizeWrite(actor, operation);
     const input = parseInput(importSchema, raw);
     const registry = await this.registries.refresh();
     const result: ImportResult = {
@@ -185,7 +187,6 @@ export class ImportService {
     const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: ImportResult): Promise<void> => {
       await this.writeRelations(tx, registry, batch, scratch);
     };
-    const operation = { name: 'importCMDB', permission: 'cmdb.import' as const };
     const auditOf = (tx: WriteTx, scratch: ImportResult, phase: string, count: number): void =>
       tx.audit({
         entityType: 'Import',

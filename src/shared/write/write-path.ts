@@ -38,14 +38,20 @@ CREATE (:AuditEntry {
   entityType: e.entityType, entityId: e.entityId, action: e.action, before: e.before, after: e.after
 })`;
 
+/** The checks `write` makes before any work; for operations that must refuse early (before batching, say). */
+export function authorizeWrite(actor: Actor | null, operation: WriteOperation): Actor {
+  if (!actor) throw new UnauthenticatedError(`${operation.name} needs an actor: send the X-Actor header`);
+  authorize(actor, operation.permission, operation.name);
+  return actor;
+}
+
 export async function write<T>(
   db: Db,
   actor: Actor | null,
   operation: WriteOperation,
   work: (tx: WriteTx) => Promise<T>,
 ): Promise<T> {
-  if (!actor) throw new UnauthenticatedError(`${operation.name} needs an actor: send the X-Actor header`);
-  authorize(actor, operation.permission, operation.name);
+  authorizeWrite(actor, operation);
   let effects: Array<() => Promise<void> | void> = [];
   const result = await db.writeTx(
     async (tx) => {
@@ -53,7 +59,7 @@ export async function write<T>(
       effects = []; // a retried attempt starts over
       const writeTx: WriteTx = {
         run: (cypher, params) => tx.run(cypher, params),
-        actor,
+        actor: actor as Actor,
         operation: operation.name,
         audit: (record) => records.push(record),
         afterCommit: (effect) => effects.push(effect),
@@ -68,11 +74,11 @@ export async function write<T>(
           before: r.before === undefined ? null : JSON.stringify(r.before),
           after: r.after === undefined ? null : JSON.stringify(r.after),
         }));
-        await tx.run(APPEND_AUDIT, { entries, actor: actor.id, operation: operation.name });
+        await tx.run(APPEND_AUDIT, { entries, actor: (actor as Actor).id, operation: operation.name });
       }
       return value;
     },
-    { operation: operation.name, actor: actor.id },
+    { operation: operation.name, actor: (actor as Actor).id },
   );
   for (const effect of effects) await effect();
   return result;

@@ -1,0 +1,194 @@
+import type { ImportData } from '../../src/modules/cmdb';
+import { codeOf, createHarness, EDITOR, VIEWER, type Harness } from '../helpers/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+beforeEach(async () => h.reset());
+afterAll(async () => h.close());
+
+const IMPORT = `mutation ($input: ImportInput!) {
+  importCMDB(input: $input) { applied created updated unchanged relationsCreated relationsUnchanged rejected { kind index reason field } }
+}`;
+
+const servers = (n: number, extra: Record<string, unknown> = {}): ImportData['items'] =>
+  Array.from({ length: n }, (_, i) => ({
+    class: 'Server',
+    name: `lon-sql0${i}`,
+    status: 'LIVE',
+    attributes: { hostname: `lon-sql0${i}`, serialNumber: `SN-${i}`, os: 'Windows Server 2019', ...extra },
+  }));
+
+async function countServers(): Promise<number> {
+  return (await h.cypher('MATCH (c:Server) RETURN count(c) AS n'))[0]?.n;
+}
+
+describe('importCMDB', () => {
+  it('creates new items, and reports a second identical import as unchanged', async () => {
+    const first = await h.ok(IMPORT, { input: { source: 'discovery', items: servers(3) } });
+    expect(first.importCMDB).toMatchObject({ applied: true, created: 3, updated: 0, unchanged: 0, rejected: [] });
+    const again = await h.ok(IMPORT, { input: { source: 'discovery', items: servers(3) } });
+    expect(again.importCMDB).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+    expect(await countServers()).toBe(3);
+  });
+
+  it('matches an existing CI by any of its identifiers (serial number) and updates it instead of duplicating', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: servers(1) } });
+    const renamedHost = [{ class: 'Server', name: 'lon-sql00-new', attributes: { serialNumber: 'SN-0', hostname: 'lon-sql00b', cpuCores: 16 } }];
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items: renamedHost } });
+    expect(data.importCMDB).toMatchObject({ created: 0, updated: 1 });
+    const rows = await h.cypher('MATCH (c:Server) RETURN c.name AS name, c.a_hostname AS host, c.a_cpuCores AS cores, c.revision AS rev');
+    expect(rows).toEqual([{ name: 'lon-sql00-new', host: 'lon-sql00b', cores: 16, rev: 2 }]);
+    // The new name and hostname identify it now; the old ones no longer do.
+    const byNewHost = await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'lon-sql00-new', attributes: { hostname: 'lon-sql00b' } }] } });
+    expect(byNewHost.importCMDB.unchanged).toBe(1);
+    const oldName = await h.cypher("MATCH (i:Identifier {key: 'Server/name=lon-sql00'}) RETURN count(i) AS n");
+    expect(oldName).toEqual([{ n: 0 }]);
+  });
+
+  it('merges attributes by source precedence: a lower source cannot overwrite a higher one', async () => {
+    const created = await h.ok(`mutation { createCI(input: {class: "Server", name: "lon-sql00", attributes: {os: "Windows Server 2022"}}) { id } }`);
+    // discovery ranks below manual: os stays as the person set it, cpuCores (not set manually) is taken.
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'lon-sql00', attributes: { os: 'Windows Server 2019', cpuCores: 8 } }] } });
+    expect(data.importCMDB).toMatchObject({ updated: 1 });
+    const ci = await h.ok(`query ($id: ID!) { ci(id: $id) { attributes } }`, { id: created.createCI.id });
+    expect(ci.ci.attributes).toEqual({ os: 'Windows Server 2022', cpuCores: 8 });
+    // An unknown source ranks lowest: it cannot overwrite discovery's value.
+    await h.ok(IMPORT, { input: { source: 'spreadsheet', items: [{ class: 'Server', name: 'lon-sql00', attributes: { cpuCores: 2 } }] } });
+    // The same source can correct its own value.
+    await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'lon-sql00', attributes: { cpuCores: 12 } }] } });
+    const after = await h.ok(`query ($id: ID!) { ci(id: $id) { attributes } }`, { id: created.createCI.id });
+    expect(after.ci.attributes).toEqual({ os: 'Windows Server 2022', cpuCores: 12 });
+  });
+
+  it('rejects bad items with their index and reason while the valid rest lands', async () => {
+    const items = [
+      ...servers(2),
+      { class: 'Toaster', name: 'x' },
+      { class: 'Server', name: 'bad-cores', attributes: { cpuCores: 'eight' } },
+      { class: 'Cluster', name: 'no-minimum' },
+      { class: 'Server', name: '' },
+      { class: 'Server', name: 'twin', attributes: { serialNumber: 'SN-0' } },
+    ];
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items } });
+    expect(data.importCMDB.created).toBe(2);
+    expect(data.importCMDB.rejected).toEqual([
+      { kind: 'ITEM', index: 2, reason: expect.stringMatching(/unknown class Toaster/), field: 'items[2].class' },
+      { kind: 'ITEM', index: 3, reason: expect.any(String), field: 'items[3].attributes.cpuCores' },
+      { kind: 'ITEM', index: 4, reason: expect.stringMatching(/required by class Cluster/), field: 'items[4].attributes.minimumMembers' },
+      { kind: 'ITEM', index: 5, reason: expect.stringMatching(/must not be empty/), field: 'items[5].name' },
+      { kind: 'ITEM', index: 6, reason: expect.stringMatching(/same record as items\[0\]/), field: 'items[6]' },
+    ]);
+    expect(await countServers()).toBe(2);
+  });
+
+  it('with atomic: true writes nothing when anything is rejected, and reports why', async () => {
+    const input = {
+      source: 'discovery',
+      atomic: true,
+      items: [...servers(3), { class: 'Server', name: 'bad', attributes: { cpuCores: -1 } }],
+    };
+    const data = await h.ok(IMPORT, { input });
+    expect(data.importCMDB).toMatchObject({ applied: false, created: 0 });
+    expect(data.importCMDB.rejected).toEqual([expect.objectContaining({ kind: 'ITEM', index: 3, field: 'items[3].attributes.cpuCores' })]);
+    expect(await countServers()).toBe(0);
+  });
+
+  it('with atomic: true also rolls back when a relation found inside the transaction is rejected', async () => {
+    const input = {
+      source: 'discovery',
+      atomic: true,
+      items: servers(2),
+      relations: [{ type: 'DEPENDS_ON', from: { class: 'Server', identifiers: { name: 'lon-sql00' } }, to: { class: 'Server', identifiers: { name: 'nowhere' } } }],
+    };
+    const data = await h.ok(IMPORT, { input });
+    expect(data.importCMDB.applied).toBe(false);
+    expect(data.importCMDB.rejected).toEqual([expect.objectContaining({ kind: 'RELATION', index: 0, field: 'relations[0].to' })]);
+    expect(await countServers()).toBe(0);
+    expect(await h.cypher('MATCH (a:AuditEntry) RETURN count(a) AS n')).toEqual([{ n: 0 }]);
+  });
+
+  it('imports relations by identifiers or by id, counts new and existing ones, and rejects invalid ones', async () => {
+    const app = await h.ok(`mutation { createCI(input: {class: "Application", name: "licence-ws"}) { id } }`);
+    const input = {
+      source: 'discovery',
+      items: [...servers(2), { class: 'StorageVolume', name: 'lun-42', attributes: { lunId: 'LUN42', storageType: 'san_lun' } }],
+      relations: [
+        { type: 'STORED_ON', from: { class: 'Server', identifiers: { hostname: 'lon-sql00' } }, to: { class: 'StorageVolume', identifiers: { lunId: 'LUN42' } } },
+        { type: 'RUNS_ON', from: { id: app.createCI.id }, to: { class: 'Server', identifiers: { serialNumber: 'SN-1' } } },
+        { type: 'RUNS_ON', from: { class: 'StorageVolume', identifiers: { name: 'lun-42' } }, to: { class: 'Server', identifiers: { name: 'lon-sql00' } } },
+        { type: 'DEPENDS_ON', from: { id: 'no-such-id' }, to: { class: 'Server', identifiers: { name: 'lon-sql00' } } },
+        { type: 'DEPENDS_ON', from: { class: 'Server' }, to: { class: 'Server', identifiers: { name: 'lon-sql00' } } },
+      ],
+    };
+    const data = await h.ok(IMPORT, { input });
+    expect(data.importCMDB).toMatchObject({ created: 3, relationsCreated: 2, relationsUnchanged: 0 });
+    expect(data.importCMDB.rejected).toEqual([
+      { kind: 'RELATION', index: 2, reason: expect.stringMatching(/RUNS_ON cannot start at a StorageVolume/), field: 'relations[2].type' },
+      { kind: 'RELATION', index: 3, reason: expect.stringMatching(/no record matches id no-such-id/), field: 'relations[3].from' },
+      { kind: 'RELATION', index: 4, reason: expect.stringMatching(/either id, or class with identifiers/), field: 'relations[4].from' },
+    ]);
+    const again = await h.ok(IMPORT, { input: { ...input, relations: input.relations.slice(0, 2) } });
+    expect(again.importCMDB).toMatchObject({ unchanged: 3, relationsCreated: 0, relationsUnchanged: 2 });
+  });
+
+  it('imports organizations, groups and people with their relations through the same path', async () => {
+    const input = {
+      source: 'hr',
+      items: [
+        { class: 'Service', name: 'Licence Service' },
+        { class: 'Organization', name: 'Channel Sport Media', attributes: { orgType: 'customer' } },
+        { class: 'Group', name: 'Microsoft Application Support' },
+        { class: 'Person', name: 'Ray', attributes: { email: 'ray@ioko.example', timezone: 'America/Los_Angeles' } },
+      ],
+      relations: [
+        { type: 'SUBSCRIBES_TO', from: { class: 'Organization', identifiers: { name: 'Channel Sport Media' } }, to: { class: 'Service', identifiers: { name: 'Licence Service' } } },
+        { type: 'SUPPORTED_BY', from: { class: 'Service', identifiers: { name: 'Licence Service' } }, to: { class: 'Group', identifiers: { name: 'Microsoft Application Support' } } },
+        { type: 'MEMBER_OF_GROUP', from: { class: 'Person', identifiers: { email: 'ray@ioko.example' } }, to: { class: 'Group', identifiers: { name: 'Microsoft Application Support' } } },
+      ],
+    };
+    const data = await h.ok(IMPORT, { input });
+    expect(data.importCMDB).toMatchObject({ created: 4, relationsCreated: 3, rejected: [] });
+    const groups = await h.ok(`{ groups { name members { name email groups { name } } supports { name subscribers { name } } } }`);
+    expect(groups.groups).toEqual([
+      {
+        name: 'Microsoft Application Support',
+        members: [{ name: 'Ray', email: 'ray@ioko.example', groups: [{ name: 'Microsoft Application Support' }] }],
+        supports: [{ name: 'Licence Service', subscribers: [{ name: 'Channel Sport Media' }] }],
+      },
+    ]);
+    const org = await h.ok(`{ organizations(orgType: customer) { name } }`);
+    expect(org.organizations).toEqual([{ name: 'Channel Sport Media' }]);
+  });
+
+  it('rejects an item that matches two different CIs, naming both', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: servers(2) } });
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'lon-sql00', attributes: { serialNumber: 'SN-1' } }] } });
+    expect(data.importCMDB.rejected).toEqual([expect.objectContaining({ index: 0, reason: expect.stringMatching(/matches 2 different records/) })]);
+  });
+
+  it('creates no duplicates when two imports of the same items run at the same time', async () => {
+    const data: ImportData = { source: 'discovery', items: servers(300) };
+    const results = await Promise.all([
+      h.services.imports.importCMDB(EDITOR, data, { batchSize: 50 }),
+      h.services.imports.importCMDB(EDITOR, data, { batchSize: 50 }),
+    ]);
+    expect(await countServers()).toBe(300);
+    expect(await h.cypher('MATCH (i:Identifier) WITH i.key AS k, count(*) AS n WHERE n > 1 RETURN count(k) AS dupes')).toEqual([{ dupes: 0 }]);
+    const total = results.map((r) => r.created + r.updated + r.unchanged);
+    expect(total).toEqual([300, 300]);
+    expect(results[0]!.created + results[1]!.created).toBe(300);
+    expect(results.flatMap((r) => r.rejected)).toEqual([]);
+  });
+
+  it('needs an actor with the import permission', async () => {
+    expect(codeOf(await h.gql(IMPORT, { input: { source: 'x', items: [] } }, null))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await h.gql(IMPORT, { input: { source: 'x', items: [] } }, VIEWER))).toBe('FORBIDDEN');
+  });
+
+  it('refuses a missing source naming the field', async () => {
+    const result = await h.gql(IMPORT, { input: { source: ' ', items: [] } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source' });
+  });
+});
