@@ -1,25 +1,19 @@
 /** `npm start`: Neo4j (local unless NEO4J_URI), migrations, demo data when empty, then GraphQL over HTTP. */
-import { startStandaloneServer } from '@apollo/server/standalone';
 import { bootstrap } from './bootstrap';
 import { countEntities } from './modules/cmdb';
-import { actorFromHeaders, contextFor, createApollo } from './server/app';
+import { startHttp } from './server/http';
 import { loadDemo } from '../seed/demo';
 
 async function main(): Promise<void> {
-  const runtime = await bootstrap();
-  const { config, db, services } = runtime;
+  const { config, db, services } = await bootstrap();
   if (config.LOAD_DEMO && (await db.readTx((tx) => countEntities(tx))) === 0) {
     const result = await loadDemo(services);
     console.log(`demo CMDB loaded: ${result.created} records, ${result.relationsCreated} relationships`);
   }
-  const apollo = createApollo();
-  const { url } = await startStandaloneServer(apollo, {
-    listen: { host: config.HOST, port: config.PORT },
-    context: async ({ req }) => contextFor(services, actorFromHeaders(req.headers, config.defaultRoles)),
-  });
-  console.log(`ServiceGraph GraphQL ready at ${url}`);
+  const http = await startHttp(services, { host: config.HOST, port: config.PORT, defaultRoles: config.defaultRoles });
+  console.log(`ServiceGraph GraphQL ready at ${http.url}  (writes need an X-Actor header)`);
   const shutdown = async (): Promise<void> => {
-    await apollo.stop();
+    await http.stop();
     await db.close();
     process.exit(0);
   };
