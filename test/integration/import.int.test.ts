@@ -191,4 +191,37 @@ describe('importCMDB', () => {
     const result = await h.gql(IMPORT, { input: { source: ' ', items: [] } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.source' });
   });
+
+  it('matches identifiers case-insensitively: LON-SQL00 is lon-sql00', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: servers(1) } });
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'LON-SQL00', attributes: { hostname: 'LON-SQL00' } }] } });
+    expect(data.importCMDB).toMatchObject({ created: 0, updated: 1 });
+    expect(await countServers()).toBe(1);
+  });
+
+  it('clears an attribute given as null, unless a higher source set it', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: servers(1, { cpuCores: 8 }) } });
+    const data = await h.ok(IMPORT, { input: { source: 'discovery', items: [{ class: 'Server', name: 'lon-sql00', attributes: { cpuCores: null } }] } });
+    expect(data.importCMDB.updated).toBe(1);
+    expect(await h.cypher("MATCH (c:Server {name: 'lon-sql00'}) RETURN c.a_cpuCores AS cores, c.a_os AS os")).toEqual([{ cores: null, os: 'Windows Server 2019' }]);
+    const lower = await h.ok(IMPORT, { input: { source: 'spreadsheet', items: [{ class: 'Server', name: 'lon-sql00', attributes: { os: null } }] } });
+    expect(lower.importCMDB.unchanged).toBe(1);
+  });
+
+  it('keeps single-valued relationships single: a new LOCATED_IN replaces the old one', async () => {
+    const rel = (dc: string) => ({ type: 'LOCATED_IN', from: { class: 'Server', identifiers: { name: 'lon-sql00' } }, to: { class: 'Location', identifiers: { name: dc } } });
+    const items = [...servers(1), { class: 'Location', name: 'London DC1' }, { class: 'Location', name: 'Manchester DC2' }];
+    await h.ok(IMPORT, { input: { source: 'discovery', items, relations: [rel('London DC1')] } });
+    await h.ok(IMPORT, { input: { source: 'discovery', items, relations: [rel('Manchester DC2')] } });
+    expect(await h.cypher('MATCH (:Server)-[:LOCATED_IN]->(l) RETURN l.name AS dc')).toEqual([{ dc: 'Manchester DC2' }]);
+  });
+
+  it('refuses new relations to a retired CI', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: [...servers(1), { class: 'Application', name: 'old-app', status: 'RETIRED' }] } });
+    const data = await h.ok(IMPORT, {
+      input: { source: 'discovery', items: [], relations: [{ type: 'RUNS_ON', from: { class: 'Application', identifiers: { name: 'old-app' } }, to: { class: 'Server', identifiers: { name: 'lon-sql00' } } }] },
+    });
+    expect(data.importCMDB.rejected).toEqual([expect.objectContaining({ index: 0, reason: expect.stringMatching(/retired/) })]);
+  });
 });
+

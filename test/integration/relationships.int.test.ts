@@ -88,6 +88,18 @@ describe('relateCIs', () => {
   });
 });
 
+describe('single-valued relationships', () => {
+  it('replaces the owner group when a CI is related to a second one', async () => {
+    const a = await h.ok(`mutation { createGroup(input: {name: "Storage & Backup"}) { id } }`);
+    const b = await h.ok(`mutation { createGroup(input: {name: "Network Operations"}) { id } }`);
+    await h.ok(RELATE, { i: { type: 'OWNED_BY', fromId: ids['lun-42'], toId: a.createGroup.id } });
+    await h.ok(RELATE, { i: { type: 'OWNED_BY', fromId: ids['lun-42'], toId: b.createGroup.id } });
+    const data = await h.ok(`query ($id: ID!) { ci(id: $id) { ownerGroup { name } } }`, { id: ids['lun-42'] });
+    expect(data.ci.ownerGroup).toEqual({ name: 'Network Operations' });
+    expect(await h.cypher('MATCH ()-[r:OWNED_BY]->() RETURN count(r) AS n')).toEqual([{ n: 1 }]);
+  });
+});
+
 describe('unrelateCIs', () => {
   it('removes the relationship, and answers NOT_FOUND when there is none', async () => {
     const i = { type: 'RUNS_ON', fromId: ids['licence-ws'], toId: ids['lon-lic01'] };

@@ -15,8 +15,9 @@ export const ATTR_PREFIX = 'a_';
 const ENTITY = `n { .*, kind: CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
   identifiers: [(n)-[:IDENTIFIED_BY]->(i:Identifier) | [i.name, i.value]] }`;
 
+/** Identifier values match case-insensitively (LON-WEB01 is lon-web01), as hostnames and serials do. */
 export function identifierKey(className: string, name: string, value: string): string {
-  return `${className}/${name}=${value}`;
+  return `${className}/${name}=${value.toLowerCase()}`;
 }
 
 export function toEntity(row: unknown): EntityRecord {
@@ -180,6 +181,31 @@ export async function findIdentifierOwners(tx: Tx, keys: readonly string[]): Pro
   return new Map(rows.map((r) => [r.key as string, r.id as string]));
 }
 
+export interface RecordRef {
+  id: string;
+  class: string;
+  status: string | null;
+}
+
+/** The records holding each identifier key, with just what relating them needs (id, class, status). */
+export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Promise<Map<string, RecordRef>> {
+  const rows = await tx.run(
+    `UNWIND $keys AS key MATCH (:Identifier {key: key})<-[:IDENTIFIED_BY]-(n:Entity)
+     RETURN key, n.id AS id, n.class AS class, n.status AS status`,
+    { keys },
+  );
+  return new Map(rows.map((r) => [r.key as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
+}
+
+/** Records by id, with just id, class and status. */
+export async function findRefsById(tx: Tx, ids: readonly string[]): Promise<Map<string, RecordRef>> {
+  const rows = await tx.run(
+    'UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, n.class AS class, n.status AS status',
+    { ids },
+  );
+  return new Map(rows.map((r) => [r.id as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
+}
+
 export interface IdentifierRow {
   key: string;
   name: string;
@@ -251,8 +277,20 @@ export interface RelationRow {
   props: Record<string, unknown>;
 }
 
-/** MERGEs relationships; returns how many were new. The type comes from the registry, never from user text. */
-export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[]): Promise<{ created: number }> {
+/**
+ * MERGEs relationships; returns how many were new. The type comes from the registry, never from user text.
+ * For single-valued types (`replaceTypes`), another relationship of that type leaving `from` is removed first.
+ */
+export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[], replaceTypes: readonly string[] = []): Promise<{ created: number }> {
+  const single = rows.filter((r) => replaceTypes.includes(r.type));
+  if (single.length) {
+    await tx.run(
+      `UNWIND $rows AS row
+       MATCH (a:Entity {id: row.fromId})-[old:$(row.type)]->(other:Entity) WHERE other.id <> row.toId
+       DELETE old`,
+      { rows: single },
+    );
+  }
   const result = await tx.run(
     `UNWIND $rows AS row
      MATCH (a:Entity {id: row.fromId}), (b:Entity {id: row.toId})

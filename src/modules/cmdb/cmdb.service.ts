@@ -66,6 +66,11 @@ function diffFields(before: EntityRecord, after: Partial<EntityRecord>): { befor
   return { before: b, after: a };
 }
 
+/** Relationship types of which a record has at most one (a new one replaces the old). */
+export function singleTypes(registry: Registry): string[] {
+  return registry.allRelationshipTypes().filter((t) => t.single).map((t) => t.name);
+}
+
 export class CmdbService {
   constructor(
     private readonly db: Db,
@@ -230,9 +235,11 @@ export class CmdbService {
       for (const [end, field] of [[from, 'input.fromId'], [to, 'input.toId']] as const) {
         if (end.status === 'RETIRED') throw new BadUserInputError(`CI ${end.id} is retired: new relationships to it are refused`, field);
       }
-      const { created } = await repo.mergeRelationships(tx, [
-        { type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) },
-      ]);
+      const { created } = await repo.mergeRelationships(
+        tx,
+        [{ type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) }],
+        singleTypes(registry),
+      );
       if (created) tx.audit({ entityType: 'Relationship', entityId: `${from.id}-${input.type}->${to.id}`, action: 'relate', after: { type: input.type, fromId: from.id, toId: to.id } });
       const rows = await repo.findRelationships(tx, [from.id]);
       const row = rows.find((r) => r.type === input.type && r.fromId === from.id && r.toId === to.id);

@@ -19,7 +19,7 @@ import { attributesSchema, identifiersSchema, nameSchema } from './cmdb.validati
 import { checkAttributes, identifierRows, identifiersOf } from './identification';
 import { parseInput } from './parse';
 import { CI_STATUSES, type Registry } from './registry';
-import type { RegistryStore } from './cmdb.service';
+import { singleTypes, type RegistryStore } from './cmdb.service';
 
 const refSchema = z.object({
   id: z.string().min(1).nullish(),
@@ -260,7 +260,8 @@ export class ImportService {
         }
         const typed = registry.attributeSchema(cls.name, 'partial').safeParse(item.attributes ?? {});
         if (!typed.success) checkAttributes(registry, cls.name, item.attributes ?? {}, prefix); // throws the precise error
-        const attributes = Object.fromEntries(Object.entries(item.attributes ?? {}).filter(([, v]) => v !== null));
+        // null means "clear this attribute" (subject to source precedence when it updates a record)
+        const attributes: Record<string, unknown> = { ...(item.attributes ?? {}) };
         const identifiers = identifiersOf(registry, cls.name, item.name, attributes, item.identifiers ?? {}, prefix);
         const keys = identifierRows(cls.name, identifiers).map((r) => r.key);
         const twin = keys.map((k) => seen.get(k)).find((i) => i !== undefined);
@@ -345,7 +346,8 @@ export class ImportService {
       const current = existing.get(matched.get(item.index) ?? '');
       try {
         if (!current) {
-          checkAttributes(registry, item.class, item.attributes, `items[${item.index}]`);
+          const given = Object.fromEntries(Object.entries(item.attributes).filter(([, v]) => v !== null));
+          checkAttributes(registry, item.class, given, `items[${item.index}]`);
           creates.push({
             id: randomUUID(),
             kind: item.kind,
@@ -353,8 +355,8 @@ export class ImportService {
             name: item.name,
             status: item.kind === 'ci' ? (item.status ?? 'LIVE') : null,
             version: item.version ?? null,
-            props: repo.toStoredAttributes(item.attributes),
-            attrSources: JSON.stringify(Object.fromEntries(Object.keys(item.attributes).map((k) => [k, source]))),
+            props: repo.toStoredAttributes(given),
+            attrSources: JSON.stringify(Object.fromEntries(Object.keys(given).map((k) => [k, source]))),
             identifiers: identifierRows(item.class, item.identifiers),
           });
           continue;
@@ -380,10 +382,16 @@ export class ImportService {
     const changed: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item.attributes)) {
       if (JSON.stringify(current.attributes[key]) === JSON.stringify(value)) continue;
+      if (value === null && current.attributes[key] === undefined) continue;
       const holder = sources[key];
       if (current.attributes[key] !== undefined && holder !== undefined && this.rank(holder) < incomingRank) continue;
-      attributes[key] = value;
-      sources[key] = source;
+      if (value === null) {
+        delete attributes[key];
+        delete sources[key];
+      } else {
+        attributes[key] = value;
+        sources[key] = source;
+      }
       changed[key] = value;
     }
     checkAttributes(registry, current.class, attributes, `items[${item.index}]`);
@@ -412,17 +420,20 @@ export class ImportService {
     if (!batch.length) return;
     const keyOf = (ref: PreparedRelation["from"]): repo.IdentifierRow[] =>
       ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null)));
-    const keys = batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key));
-    const owners = await repo.findIdentifierOwners(tx, keys);
-    const resolveRef = (ref: PreparedRelation['from']): string | string[] | undefined => {
-      if (ref.id) return ref.id;
-      const ids = [...new Set(keyOf(ref).map((r) => owners.get(r.key)).filter((x): x is string => !!x))];
-      return ids.length > 1 ? ids : ids[0];
+    const keys = [...new Set(batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key)))];
+    const idRefs = [...new Set(batch.flatMap((rel) => [rel.from.id, rel.to.id].filter((x): x is string => !!x)))];
+    const owners = keys.length ? await repo.findRefsByIdentifier(tx, keys) : new Map<string, repo.RecordRef>();
+    const byId = idRefs.length ? await repo.findRefsById(tx, idRefs) : new Map<string, repo.RecordRef>();
+    const resolveRef = (ref: PreparedRelation['from']): repo.RecordRef | repo.RecordRef[] | undefined => {
+      if (ref.id) return byId.get(ref.id);
+      const found = new Map<string, repo.RecordRef>();
+      for (const row of keyOf(ref)) {
+        const owner = owners.get(row.key);
+        if (owner) found.set(owner.id, owner);
+      }
+      return found.size > 1 ? [...found.values()] : [...found.values()][0];
     };
     const resolved = batch.map((rel) => ({ rel, from: resolveRef(rel.from), to: resolveRef(rel.to) }));
-    const ids = new Set<string>();
-    for (const r of resolved) for (const end of [r.from, r.to]) if (typeof end === 'string') ids.add(end);
-    const entities = new Map((await repo.findEntities(tx, [...ids])).map((e) => [e.id, e]));
     const rows: repo.RelationRow[] = [];
     for (const { rel, from, to } of resolved) {
       const problem = (['from', 'to'] as const)
@@ -431,7 +442,7 @@ export class ImportService {
           const ref = rel[end];
           const what = ref.id ? `id ${ref.id}` : `${ref.class} ${JSON.stringify(ref.identifiers)}`;
           if (Array.isArray(value)) return [`${end}: ${what} matches ${value.length} different records`, end] as const;
-          if (!value || !entities.has(value)) return [`${end}: no record matches ${what}`, end] as const;
+          if (!value) return [`${end}: no record matches ${what}`, end] as const;
           return undefined;
         })
         .find(Boolean);
@@ -439,9 +450,15 @@ export class ImportService {
         out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].${problem[0]}`, field: `relations[${rel.index}].${problem[1]}` });
         continue;
       }
-      const a = entities.get(from as string) as EntityRecord;
-      const b = entities.get(to as string) as EntityRecord;
-      const violation = a.id === b.id ? 'a record cannot be related to itself' : registry.relationshipViolation(rel.type, a.class, b.class);
+      const a = from as repo.RecordRef;
+      const b = to as repo.RecordRef;
+      const retired = a.status === 'RETIRED' ? a : b.status === 'RETIRED' ? b : undefined;
+      const violation =
+        a.id === b.id
+          ? 'a record cannot be related to itself'
+          : retired
+            ? `CI ${retired.id} is retired: new relationships to it are refused`
+            : registry.relationshipViolation(rel.type, a.class, b.class);
       if (violation) {
         out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].type: ${violation}`, field: `relations[${rel.index}].type` });
         continue;
@@ -449,7 +466,7 @@ export class ImportService {
       rows.push({ type: rel.type, fromId: a.id, toId: b.id, props: rel.props });
     }
     if (!rows.length) return;
-    const { created } = await repo.mergeRelationships(tx, rows);
+    const { created } = await repo.mergeRelationships(tx, rows, singleTypes(registry));
     out.relationsCreated += created;
     out.relationsUnchanged += rows.length - created;
   }

@@ -77,6 +77,7 @@ export const BUILT_IN_CLASSES: readonly ClassDef[] = [
     a('url', 'STRING'),
   ]),
   ci('Application', 'A software product that delivers (part of) a service', [], [
+    a('minimumMembers', 'INTEGER', { min: 1, description: 'instances (INSTANCE_OF) that must be up for the application to be up; default 1' }),
     a('vendor', 'STRING'),
     a('description', 'STRING'),
     a('url', 'STRING'),
@@ -157,8 +158,10 @@ export interface RelationshipTypeDef {
   from: readonly string[];
   to: readonly string[];
   impacted: ImpactedEnd;
-  /** The `to` end is a redundancy group (Cluster): it fails only below its minimum of live members. */
+  /** The `to` end is a redundancy group: it is down only below its `minimumMembers` (default 1) live members. */
   redundancy?: boolean;
+  /** At most one such relationship leaves a record (a CI is in one place, has one owner): a new one replaces it. */
+  single?: boolean;
 }
 
 const ANY_CI = ['*ci'];
@@ -190,10 +193,10 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
   },
   {
     name: 'CONNECTED_TO',
-    picture: '(:CI)-[:CONNECTED_TO]->(:NetworkDevice|LoadBalancer)',
-    description: 'network connectivity through a device',
+    picture: '(:CI)-[:CONNECTED_TO]->(:NetworkDevice|LoadBalancer|Cluster)',
+    description: 'network connectivity through a device (or a redundant cluster of devices)',
     from: ANY_CI,
-    to: ['NetworkDevice', 'LoadBalancer'],
+    to: ['NetworkDevice', 'LoadBalancer', 'Cluster'],
     impacted: 'from',
   },
   {
@@ -216,10 +219,11 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
   {
     name: 'INSTANCE_OF',
     picture: '(:ApplicationInstance)-[:INSTANCE_OF]->(:Application)',
-    description: 'a deployed instance of an application',
+    description: 'a deployed instance of an application; the application stays up while instances up >= its minimumMembers (default 1)',
     from: ['ApplicationInstance'],
     to: ['Application'],
     impacted: 'to',
+    redundancy: true,
   },
   {
     name: 'LOCATED_IN',
@@ -228,6 +232,7 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
     from: ANY_CI,
     to: ['Location'],
     impacted: 'from',
+    single: true,
   },
   {
     name: 'BACKED_UP_BY',
@@ -260,6 +265,7 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
     from: ANY_CI,
     to: ['Group'],
     impacted: 'none',
+    single: true,
   },
   {
     name: 'MEMBER_OF_GROUP',
