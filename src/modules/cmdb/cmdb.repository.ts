@@ -4,6 +4,8 @@
  * - attributes are flat properties prefixed `a_` (so `a_hostname`), which lets filters compare them in Cypher;
  * - `attrSources` is a JSON map attribute → source that last set it; `nameLower` backs case-insensitive search;
  * - identifiers are (:Identifier {key: "<Class>/<name>=<value>"}) nodes, unique by key, linked IDENTIFIED_BY.
+ * Hot lookups carry `USING INDEX` hints: a plan cached while the database was nearly empty (a first import) would
+ * otherwise keep scanning labels as the data grows.
  */
 import { int, type Row, type Tx } from '../../shared/db';
 import type { EntityRecord, RelationshipView } from './cmdb.types';
@@ -20,12 +22,18 @@ export function identifierKey(className: string, name: string, value: string): s
   return `${className}/${name}=${value.toLowerCase()}`;
 }
 
-export function toEntity(row: unknown): EntityRecord {
-  const props = row as Row;
+/** Stored properties (`a_` keys) → attribute map. */
+function storedAttributes(props: Row): Record<string, unknown> {
   const attributes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(props)) {
     if (key.startsWith(ATTR_PREFIX)) attributes[key.slice(ATTR_PREFIX.length)] = value;
   }
+  return attributes;
+}
+
+export function toEntity(row: unknown): EntityRecord {
+  const props = row as Row;
+  const attributes = storedAttributes(props);
   const identifiers: Record<string, string> = {};
   for (const pair of (props.identifiers as [string, string][] | null) ?? []) identifiers[pair[0]] = pair[1];
   return {
@@ -52,14 +60,14 @@ export function toStoredAttributes(attributes: Record<string, unknown>): Record<
 }
 
 export async function findEntities(tx: Tx, ids: readonly string[]): Promise<EntityRecord[]> {
-  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN ${ENTITY} AS n`, { ids });
+  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN ${ENTITY} AS n`, { ids });
   return rows.map((r) => toEntity(r.n));
 }
 
 /** Locks the entity for the rest of the transaction (read-then-write without lost updates) and returns it. */
 export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | undefined> {
   const rows = await tx.run(
-    `MATCH (n:Entity {id: $id}) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
+    `MATCH (n:Entity {id: $id}) USING INDEX n:Entity(id) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
     { id },
   );
   return rows[0] ? toEntity(rows[0].n) : undefined;
@@ -73,7 +81,8 @@ export interface RelationshipRow extends RelationshipView {
 export async function findRelationships(tx: Tx, ids: readonly string[]): Promise<RelationshipRow[]> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (self:Entity {id: id})-[r]-(n:Entity)
+     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self)-[r]-(n:Entity)
      RETURN id, type(r) AS type, startNode(r) = self AS outgoing, properties(r) AS props, ${ENTITY} AS n`,
     { ids },
   );
@@ -81,10 +90,7 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
     const other = toEntity(row.n);
     const props = row.props as Row;
     const selfId = row.id as string;
-    const attributes: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(props)) {
-      if (key.startsWith(ATTR_PREFIX)) attributes[key.slice(ATTR_PREFIX.length)] = value;
-    }
+    const attributes = storedAttributes(props);
     return {
       type: row.type as string,
       selfId,
@@ -95,6 +101,21 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
       other,
     };
   });
+}
+
+/** One relationship seen from its `from` end, or undefined. */
+export async function findRelationship(tx: Tx, type: string, fromId: string, toId: string): Promise<RelationshipRow | undefined> {
+  const rows = await tx.run(
+    `MATCH (self:Entity {id: $fromId}) USING INDEX self:Entity(id)
+     MATCH (self)-[r:$($type)]->(n:Entity {id: $toId})
+     RETURN properties(r) AS props, ${ENTITY} AS n`,
+    { type, fromId, toId },
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const props = row.props as Row;
+  const attributes = storedAttributes(props);
+  return { type, selfId: fromId, fromId, toId, attributes, createdAt: props.createdAt as string, other: toEntity(row.n) };
 }
 
 export interface CIListFilter {
@@ -175,7 +196,10 @@ export async function countCIs(tx: Tx, filter: CIListFilter): Promise<number> {
 /** Which entity (if any) holds each identifier key. */
 export async function findIdentifierOwners(tx: Tx, keys: readonly string[]): Promise<Map<string, string>> {
   const rows = await tx.run(
-    `UNWIND $keys AS key MATCH (:Identifier {key: key})<-[:IDENTIFIED_BY]-(n:Entity) RETURN key, n.id AS id`,
+    `UNWIND $keys AS key
+     MATCH (i:Identifier {key: key}) USING INDEX i:Identifier(key)
+     MATCH (i)<-[:IDENTIFIED_BY]-(n:Entity)
+     RETURN key, n.id AS id`,
     { keys },
   );
   return new Map(rows.map((r) => [r.key as string, r.id as string]));
@@ -190,7 +214,9 @@ export interface RecordRef {
 /** The records holding each identifier key, with just what relating them needs (id, class, status). */
 export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Promise<Map<string, RecordRef>> {
   const rows = await tx.run(
-    `UNWIND $keys AS key MATCH (:Identifier {key: key})<-[:IDENTIFIED_BY]-(n:Entity)
+    `UNWIND $keys AS key
+     MATCH (i:Identifier {key: key}) USING INDEX i:Identifier(key)
+     MATCH (i)<-[:IDENTIFIED_BY]-(n:Entity)
      RETURN key, n.id AS id, n.class AS class, n.status AS status`,
     { keys },
   );
@@ -200,7 +226,7 @@ export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Pro
 /** Records by id, with just id, class and status. */
 export async function findRefsById(tx: Tx, ids: readonly string[]): Promise<Map<string, RecordRef>> {
   const rows = await tx.run(
-    'UNWIND $ids AS id MATCH (n:Entity {id: id}) RETURN n.id AS id, n.class AS class, n.status AS status',
+    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN n.id AS id, n.class AS class, n.status AS status',
     { ids },
   );
   return new Map(rows.map((r) => [r.id as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
@@ -253,7 +279,7 @@ export interface EntityUpdateRow {
 export async function updateEntities(tx: Tx, rows: readonly EntityUpdateRow[]): Promise<void> {
   await tx.run(
     `UNWIND $rows AS row
-     MATCH (n:Entity {id: row.id})
+     MATCH (n:Entity {id: row.id}) USING INDEX n:Entity(id)
      SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction()
      WITH n, row
      CALL (n, row) {
@@ -278,31 +304,50 @@ export interface RelationRow {
 }
 
 /**
+ * Which of these relationships exist already (a read: re-importing unchanged topology takes no write locks).
+ * Expands outgoing from each `from` record only: out-degrees are small, hubs (switches, SANs) sit at the `to` end.
+ */
+export async function existingRelationships(tx: Tx, rows: readonly Omit<RelationRow, 'props'>[]): Promise<Set<string>> {
+  const fromIds = [...new Set(rows.map((r) => r.fromId))];
+  const found = await tx.run(
+    `UNWIND $fromIds AS id
+     MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
+     MATCH (a)-[r]->(b:Entity)
+     RETURN id, type(r) AS type, b.id AS toId`,
+    { fromIds },
+  );
+  return new Set(found.map((f) => relationKey({ fromId: f.id as string, type: f.type as string, toId: f.toId as string })));
+}
+
+export function relationKey(row: Omit<RelationRow, 'props'>): string {
+  return `${row.fromId}|${row.type}|${row.toId}`;
+}
+
+/**
  * MERGEs relationships; returns how many were new. The type comes from the registry, never from user text.
  * For single-valued types (`replaceTypes`), another relationship of that type leaving `from` is removed first.
  */
 export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[], replaceTypes: readonly string[] = []): Promise<{ created: number }> {
   const single = rows.filter((r) => replaceTypes.includes(r.type));
   if (single.length) {
-    await tx.run(
+    await tx.write(
       `UNWIND $rows AS row
-       MATCH (a:Entity {id: row.fromId})-[old:$(row.type)]->(other:Entity) WHERE other.id <> row.toId
+       MATCH (a:Entity {id: row.fromId}) USING INDEX a:Entity(id)
+       MATCH (a)-[old:$(row.type)]->(other:Entity) WHERE other.id <> row.toId
        DELETE old`,
       { rows: single },
     );
   }
-  const result = await tx.run(
+  const counters = await tx.write(
     `UNWIND $rows AS row
-     MATCH (a:Entity {id: row.fromId}), (b:Entity {id: row.toId})
+     MATCH (a:Entity {id: row.fromId}) USING INDEX a:Entity(id)
+     MATCH (b:Entity {id: row.toId}) USING INDEX b:Entity(id)
      MERGE (a)-[r:$(row.type)]->(b)
-     ON CREATE SET r.createdAt = datetime.transaction(), r._new = true
-     SET r += row.props
-     WITH r, r._new IS NOT NULL AS created
-     REMOVE r._new
-     RETURN count(CASE WHEN created THEN 1 END) AS created`,
+     ON CREATE SET r.createdAt = datetime.transaction()
+     SET r += row.props`,
     { rows },
   );
-  return { created: (result[0]?.created as number) ?? 0 };
+  return { created: counters.relationshipsCreated };
 }
 
 export async function deleteRelationship(tx: Tx, row: Omit<RelationRow, 'props'>): Promise<number> {

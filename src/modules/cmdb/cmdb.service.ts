@@ -241,8 +241,7 @@ export class CmdbService {
         singleTypes(registry),
       );
       if (created) tx.audit({ entityType: 'Relationship', entityId: `${from.id}-${input.type}->${to.id}`, action: 'relate', after: { type: input.type, fromId: from.id, toId: to.id } });
-      const rows = await repo.findRelationships(tx, [from.id]);
-      const row = rows.find((r) => r.type === input.type && r.fromId === from.id && r.toId === to.id);
+      const row = await repo.findRelationship(tx, input.type, from.id, to.id);
       if (!row) throw new Error('relationship vanished after MERGE');
       return row;
     });

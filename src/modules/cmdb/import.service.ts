@@ -131,9 +131,18 @@ interface PreparedRelation {
   props: Record<string, unknown>;
 }
 
+/** What this import has written so far: identifier key → record, and the ids it created. */
+interface RunState {
+  known: Map<string, repo.RecordRef>;
+  fresh: Set<string>;
+}
+
+/** One transaction's outcome; merged into the run only once that transaction committed. */
+interface Scratch extends ImportResult, RunState {}
+
 /** Thrown inside an atomic import's transaction to roll it back, carrying what was rejected. */
 class Rollback extends Error {
-  constructor(readonly scratch: ImportResult) {
+  constructor(readonly scratch: Scratch) {
     super('atomic import rolled back');
   }
 }
@@ -180,14 +189,15 @@ export class ImportService {
     const relations = this.prepareRelations(registry, input.relations, reject);
     if (input.atomic && result.rejected.length) return { ...result, applied: false };
 
-    const batchSize = options.batchSize ?? 2000;
-    const runItems = async (tx: WriteTx, batch: PreparedItem[], scratch: ImportResult): Promise<void> => {
+    const batchSize = options.batchSize ?? 5000;
+    const run: RunState = { known: new Map(), fresh: new Set() };
+    const runItems = async (tx: WriteTx, batch: PreparedItem[], scratch: Scratch): Promise<void> => {
       await this.writeItems(tx, registry, input.source, batch, scratch);
     };
-    const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: ImportResult): Promise<void> => {
-      await this.writeRelations(tx, registry, batch, scratch);
+    const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: Scratch): Promise<void> => {
+      await this.writeRelations(tx, registry, batch, scratch, run);
     };
-    const auditOf = (tx: WriteTx, scratch: ImportResult, phase: string, count: number): void =>
+    const auditOf = (tx: WriteTx, scratch: Scratch, phase: string, count: number): void =>
       tx.audit({
         entityType: 'Import',
         entityId: randomUUID(),
@@ -201,13 +211,14 @@ export class ImportService {
           const s = emptyScratch(result);
           await runItems(tx, items, s);
           options.onProgress?.({ phase: 'items', done: items.length, total: items.length });
+          mergeRun(run, s);
           await runRelations(tx, relations, s);
           options.onProgress?.({ phase: 'relations', done: relations.length, total: relations.length });
           if (s.rejected.length) throw new Rollback(s);
           auditOf(tx, s, 'atomic', items.length + relations.length);
           return s;
         });
-        return mergeScratch(result, scratch);
+        return toResult(mergeScratch(result, run, scratch));
       } catch (error) {
         if (!(error instanceof Rollback)) throw error;
         result.rejected.push(...error.scratch.rejected);
@@ -216,7 +227,7 @@ export class ImportService {
       }
     }
 
-    for (const [phase, list, run] of [
+    for (const [phase, list, work] of [
       ['items', items, runItems],
       ['relations', relations, runRelations],
     ] as const) {
@@ -226,11 +237,11 @@ export class ImportService {
           try {
             const scratch = await write(this.db, actor, operation, async (tx) => {
               const s = emptyScratch(result);
-              await (run as (tx: WriteTx, b: typeof batch, s: ImportResult) => Promise<void>)(tx, batch, s);
+              await (work as (tx: WriteTx, b: typeof batch, s: Scratch) => Promise<void>)(tx, batch, s);
               auditOf(tx, s, phase, batch.length);
               return s;
             });
-            mergeScratch(result, scratch);
+            mergeScratch(result, run, scratch);
             break;
           } catch (error) {
             // A concurrent import created one of these records first: retry the batch, which now finds it.
@@ -293,6 +304,7 @@ export class ImportService {
     reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void,
   ): PreparedRelation[] {
     const prepared: PreparedRelation[] = [];
+    const singles = new Map<string, number>();
     rawRelations.forEach((raw, index) => {
       const prefix = `relations[${index}]`;
       try {
@@ -309,6 +321,14 @@ export class ImportService {
             throw new AppError('BAD_USER_INPUT', `${prefix}.${end}.class: unknown class ${ref.class}`, { field: `${prefix}.${end}.class` });
           }
         }
+        if (registry.relationshipType(rel.type)?.single) {
+          const fromKey = `${rel.type} ${JSON.stringify(rel.from)}`;
+          const earlier = singles.get(fromKey);
+          if (earlier !== undefined) {
+            throw new AppError('BAD_USER_INPUT', `${prefix}: a record has at most one ${rel.type}, and relations[${earlier}] already gives this one`, { field: prefix });
+          }
+          singles.set(fromKey, index);
+        }
         prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, props: repo.toStoredAttributes(rel.attributes ?? {}) });
       } catch (error) {
         reject('RELATION', index, error);
@@ -323,7 +343,7 @@ export class ImportService {
     registry: Registry,
     source: string,
     batch: PreparedItem[],
-    out: ImportResult,
+    out: Scratch,
   ): Promise<void> {
     if (!batch.length) return;
     const owners = await repo.findIdentifierOwners(tx, batch.flatMap((item) => item.keys));
@@ -339,7 +359,11 @@ export class ImportService {
       if (ids[0]) matched.set(item.index, ids[0]);
       live.push(item);
     }
-    const existing = new Map((await repo.findEntities(tx, [...new Set(matched.values())])).map((e) => [e.id, e]));
+    const matchedIds = [...new Set(matched.values())];
+    const existing = new Map(matchedIds.length ? (await repo.findEntities(tx, matchedIds)).map((e) => [e.id, e]) : []);
+    const remember = (item: PreparedItem, ref: repo.RecordRef): void => {
+      for (const key of item.keys) out.known.set(key, ref);
+    };
     const creates: repo.NewEntityRow[] = [];
     const updates: repo.EntityUpdateRow[] = [];
     for (const item of live) {
@@ -348,8 +372,11 @@ export class ImportService {
         if (!current) {
           const given = Object.fromEntries(Object.entries(item.attributes).filter(([, v]) => v !== null));
           checkAttributes(registry, item.class, given, `items[${item.index}]`);
+          const id = randomUUID();
+          out.fresh.add(id);
+          remember(item, { id, class: item.class, status: item.kind === 'ci' ? (item.status ?? 'LIVE') : null });
           creates.push({
-            id: randomUUID(),
+            id,
             kind: item.kind,
             class: item.class,
             name: item.name,
@@ -362,6 +389,7 @@ export class ImportService {
           continue;
         }
         const update = this.reconcile(registry, source, item, current);
+        remember(item, { id: current.id, class: current.class, status: (update?.set.status as string | undefined) ?? current.status });
         if (update) updates.push(update);
         else out.unchanged += 1;
       } catch (error) {
@@ -415,12 +443,14 @@ export class ImportService {
     tx: WriteTx,
     registry: Registry,
     batch: PreparedRelation[],
-    out: ImportResult,
+    out: Scratch,
+    run: RunState,
   ): Promise<void> {
     if (!batch.length) return;
     const keyOf = (ref: PreparedRelation["from"]): repo.IdentifierRow[] =>
       ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null)));
-    const keys = [...new Set(batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key)))];
+    // Ends that are items of this import resolve from what the item phase wrote; only the rest are looked up.
+    const keys = [...new Set(batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key)))].filter((k) => !run.known.has(k));
     const idRefs = [...new Set(batch.flatMap((rel) => [rel.from.id, rel.to.id].filter((x): x is string => !!x)))];
     const owners = keys.length ? await repo.findRefsByIdentifier(tx, keys) : new Map<string, repo.RecordRef>();
     const byId = idRefs.length ? await repo.findRefsById(tx, idRefs) : new Map<string, repo.RecordRef>();
@@ -428,7 +458,7 @@ export class ImportService {
       if (ref.id) return byId.get(ref.id);
       const found = new Map<string, repo.RecordRef>();
       for (const row of keyOf(ref)) {
-        const owner = owners.get(row.key);
+        const owner = run.known.get(row.key) ?? owners.get(row.key);
         if (owner) found.set(owner.id, owner);
       }
       return found.size > 1 ? [...found.values()] : [...found.values()][0];
@@ -466,22 +496,51 @@ export class ImportService {
       rows.push({ type: rel.type, fromId: a.id, toId: b.id, props: rel.props });
     }
     if (!rows.length) return;
-    const { created } = await repo.mergeRelationships(tx, rows, singleTypes(registry));
+    // Relationships present already and carrying no attributes to set are unchanged: no write, no lock.
+    // A record this import created has no relationships from before it, so neither check nor replacement applies.
+    const older = rows.filter((r) => !run.fresh.has(r.fromId));
+    const existing = older.length ? await repo.existingRelationships(tx, older) : new Set<string>();
+    const toWrite = rows.filter((r) => !existing.has(repo.relationKey(r)) || Object.keys(r.props).length);
+    const single = singleTypes(registry);
+    const replace = toWrite.filter((r) => !run.fresh.has(r.fromId) && single.includes(r.type));
+    const plain = toWrite.filter((r) => run.fresh.has(r.fromId) || !single.includes(r.type));
+    const created = (replace.length ? (await repo.mergeRelationships(tx, replace, single)).created : 0) + (plain.length ? (await repo.mergeRelationships(tx, plain)).created : 0);
     out.relationsCreated += created;
     out.relationsUnchanged += rows.length - created;
   }
 }
 
-function emptyScratch(base: ImportResult): ImportResult {
-  return { ...base, created: 0, updated: 0, unchanged: 0, relationsCreated: 0, relationsUnchanged: 0, rejected: [] };
+function emptyScratch(base: ImportResult): Scratch {
+  return { ...base, created: 0, updated: 0, unchanged: 0, relationsCreated: 0, relationsUnchanged: 0, rejected: [], known: new Map(), fresh: new Set() };
 }
 
-function mergeScratch(into: ImportResult, scratch: ImportResult): ImportResult {
+function mergeRun(run: RunState, scratch: RunState): void {
+  for (const [key, ref] of scratch.known) run.known.set(key, ref);
+  for (const id of scratch.fresh) run.fresh.add(id);
+}
+
+function mergeScratch(into: ImportResult, run: RunState, scratch: Scratch): ImportResult {
   into.created += scratch.created;
   into.updated += scratch.updated;
   into.unchanged += scratch.unchanged;
   into.relationsCreated += scratch.relationsCreated;
   into.relationsUnchanged += scratch.relationsUnchanged;
   into.rejected.push(...scratch.rejected);
+  mergeRun(run, scratch);
   return into;
+}
+
+/** The result without the run's bookkeeping. */
+function toResult(r: ImportResult): ImportResult {
+  return {
+    source: r.source,
+    atomic: r.atomic,
+    applied: r.applied,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    relationsCreated: r.relationsCreated,
+    relationsUnchanged: r.relationsUnchanged,
+    rejected: r.rejected,
+  };
 }

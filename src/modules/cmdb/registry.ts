@@ -285,6 +285,8 @@ export const PARTY_RELATIONSHIP_TYPE_NAMES = ['SUBSCRIBES_TO', 'SUPPORTED_BY', '
 export class Registry {
   private readonly classes = new Map<string, ClassDef>();
   private readonly relTypes = new Map<string, RelationshipTypeDef>();
+  /** Built once per class and mode: zod compiles object schemas, so building one per record is expensive. */
+  private readonly schemas = new Map<string, z.ZodType<Record<string, unknown>>>();
 
   constructor(custom: readonly ClassDef[] = []) {
     for (const def of BUILT_IN_CLASSES) this.classes.set(def.name, def);
@@ -294,6 +296,7 @@ export class Registry {
 
   addClass(def: ClassDef): void {
     this.classes.set(def.name, def);
+    this.schemas.clear();
   }
 
   getClass(name: string): ClassDef | undefined {
@@ -362,6 +365,9 @@ export class Registry {
 
   /** The zod schema of a class's attributes: declared attributes typed, unknown attributes refused. */
   attributeSchema(name: string, mode: 'complete' | 'partial'): z.ZodType<Record<string, unknown>> {
+    const cacheKey = `${mode}:${name}`;
+    const cached = this.schemas.get(cacheKey);
+    if (cached) return cached;
     const shape: Record<string, z.ZodType> = {};
     for (const attr of this.attributesOf(name)) {
       let schema = valueSchema(attr);
@@ -369,7 +375,9 @@ export class Registry {
       else if (!attr.required) schema = schema.optional();
       shape[attr.name] = schema;
     }
-    return z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+    const schema = z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
+    this.schemas.set(cacheKey, schema);
+    return schema;
   }
 }
 

@@ -8,9 +8,19 @@ import { ConflictError } from '../errors';
 export type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
 
-/** What a repository needs: run one parameterized statement, get plain rows. */
+/** What a statement changed (from Neo4j's query statistics). */
+export interface WriteCounters {
+  nodesCreated: number;
+  nodesDeleted: number;
+  relationshipsCreated: number;
+  relationshipsDeleted: number;
+  propertiesSet: number;
+}
+
+/** What a repository needs: run one parameterized statement, get plain rows (and, for writes, counters). */
 export interface Tx {
   run(cypher: string, params?: Params): Promise<Row[]>;
+  write(cypher: string, params?: Params): Promise<WriteCounters>;
 }
 
 export interface TxMeta {
@@ -88,6 +98,9 @@ export interface QueryCounter {
   count: number;
 }
 
+/** SERVICEGRAPH_SLOW_QUERY_MS=N logs every statement slower than N ms (with its first line) to stderr. */
+const SLOW_MS = Number(process.env.SERVICEGRAPH_SLOW_QUERY_MS ?? 'NaN');
+
 export class Db {
   readonly counter: QueryCounter = { count: 0 };
 
@@ -96,11 +109,28 @@ export class Db {
     readonly database = 'neo4j',
   ) {}
 
+  private async execute(tx: ManagedTransaction, cypher: string, params: Params): Promise<QueryResult> {
+    this.counter.count += 1;
+    if (Number.isNaN(SLOW_MS)) return tx.run(cypher, params);
+    const started = Date.now();
+    const result = await tx.run(cypher, params);
+    const ms = Date.now() - started;
+    if (ms >= SLOW_MS) process.stderr.write(`slow query ${ms} ms: ${cypher.trim().split('\n')[0]?.slice(0, 100)}\n`);
+    return result;
+  }
+
   private wrap(tx: ManagedTransaction): Tx {
     return {
-      run: async (cypher, params = {}) => {
-        this.counter.count += 1;
-        return rowsOf(await tx.run(cypher, params));
+      run: async (cypher, params = {}) => rowsOf(await this.execute(tx, cypher, params)),
+      write: async (cypher, params = {}) => {
+        const updates = (await this.execute(tx, cypher, params)).summary.counters.updates();
+        return {
+          nodesCreated: updates.nodesCreated,
+          nodesDeleted: updates.nodesDeleted,
+          relationshipsCreated: updates.relationshipsCreated,
+          relationshipsDeleted: updates.relationshipsDeleted,
+          propertiesSet: updates.propertiesSet,
+        };
       },
     };
   }

@@ -59,6 +59,7 @@ export async function write<T>(
       effects = []; // a retried attempt starts over
       const writeTx: WriteTx = {
         run: (cypher, params) => tx.run(cypher, params),
+        write: (cypher, params) => tx.write(cypher, params),
         actor: actor as Actor,
         operation: operation.name,
         audit: (record) => records.push(record),

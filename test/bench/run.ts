@@ -1,0 +1,71 @@
+/**
+ * `npm run bench [-- SUITE ...] [--cis N] [--rounds R]` — benchmarks, never timed tests.
+ * Suites: import (bench:import). Results print as a table and are written to docs/benchmarks/<suite>.json.
+ * Uses NEO4J_URI when set, else its own local Neo4j instance ("bench", 2 GB heap, 2 GB page cache).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/tools/neo4j-local';
+import { createHarness } from '../helpers/harness';
+import { provisionNeo4j } from '../helpers/test-neo4j';
+import { benchImport } from './import.bench';
+
+const SUITES = ['import'] as const;
+
+function parse(argv: string[]): { suites: string[]; cis: number; rounds: number } {
+  const out = { suites: [] as string[], cis: 100_000, rounds: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--cis') out.cis = Number(argv[++i]);
+    else if (a === '--rounds') out.rounds = Number(argv[++i]);
+    else if (a === 'all') out.suites.push(...SUITES);
+    else out.suites.push(a);
+  }
+  if (!out.suites.length) out.suites.push(...SUITES);
+  for (const s of out.suites) if (!(SUITES as readonly string[]).includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(', ')}`);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parse(process.argv.slice(2));
+  const log = (line: string): void => console.log(line);
+  const neo4j = await provisionNeo4j({ name: 'bench', heap: '2g', pageCache: '2g', log });
+  process.env.NEO4J_URI = neo4j.uri;
+  process.env.NEO4J_USER = neo4j.user;
+  process.env.NEO4J_PASSWORD = neo4j.password;
+  const h = await createHarness();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Neo4j via ${neo4j.kind}`;
+  const outDir = join(PROJECT_ROOT, 'docs', 'benchmarks');
+  mkdirSync(outDir, { recursive: true });
+  try {
+    for (const suite of args.suites) {
+      if (suite === 'import') {
+        const r = await benchImport(h, args.cis, args.rounds, log);
+        const rows = r.rounds.map((x, i) => ({
+          round: i + 1,
+          raw: x.rawSeconds,
+          api: x.apiSeconds,
+          ratio: x.rawSeconds / x.apiSeconds,
+          reimport: x.reimportSeconds,
+          reimportSpeedup: x.apiSeconds / x.reimportSeconds,
+        }));
+        console.log(`\n## import — ${r.ciCount} CIs (${r.items} items, ${r.relations} relations) — ${machine}`);
+        console.log('| round | raw UNWIND s | ServiceGraph s | throughput vs raw | re-import unchanged s | re-import speed-up |');
+        console.log('|---|---|---|---|---|---|');
+        for (const x of rows) {
+          console.log(`| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x.ratio.toFixed(2)}x | ${x.reimport.toFixed(1)} | ${x.reimportSpeedup.toFixed(2)}x |`);
+        }
+        writeFileSync(join(outDir, 'import.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r, rows }, null, 2) + '\n');
+      }
+    }
+  } finally {
+    await h.close();
+    await neo4j.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
