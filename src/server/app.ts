@@ -2,6 +2,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
+import { analysisResolvers } from '../modules/analysis';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
 import type { GraphQLContext, Services } from './context';
@@ -25,7 +26,7 @@ export function buildResolvers(): Resolvers[] {
       },
     },
   };
-  return [common, cmdbResolvers];
+  return [common, cmdbResolvers, analysisResolvers];
 }
 
 export function createApollo(): ApolloServer<GraphQLContext> {

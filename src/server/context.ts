@@ -2,12 +2,14 @@
 import type { Db } from '../shared/db';
 import type { Actor } from '../shared/write';
 import type { CmdbLoaders, CmdbService, ImportService, RegistryStore } from '../modules/cmdb';
+import type { AnalysisService } from '../modules/analysis';
 
 export interface Services {
   db: Db;
   registries: RegistryStore;
   cmdb: CmdbService;
   imports: ImportService;
+  analysis: AnalysisService;
 }
 
 export interface GraphQLContext {

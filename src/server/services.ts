@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import type { Db } from '../shared/db';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
+import { AnalysisService } from '../modules/analysis';
 import type { Services } from './context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
@@ -11,5 +12,6 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
     registries,
     cmdb: new CmdbService(db, registries),
     imports: new ImportService(db, registries, precedence),
+    analysis: new AnalysisService(db, registries),
   };
 }

@@ -15,10 +15,13 @@ import { join, resolve } from 'node:path';
 import neo4j from 'neo4j-driver';
 
 export const NEO4J_VERSION = '5.26.30';
+/** APOC core, for path expansion in impact analysis (neo4j/pom.xml pins the same). */
+export const APOC_VERSION = '5.26.19';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const HOME = join(PROJECT_ROOT, '.neo4j');
 const LIB = join(HOME, 'lib');
+const PLUGINS = join(HOME, 'plugins');
 const POM = join(PROJECT_ROOT, 'neo4j', 'pom.xml');
 
 export interface LocalNeo4jOptions {
@@ -95,7 +98,7 @@ export async function freePort(): Promise<number> {
 
 /** Fetches the Neo4j jars with Maven once; later calls reuse the cache. */
 export function ensureJars(log: (line: string) => void = () => undefined): void {
-  const marker = join(LIB, `.complete-${NEO4J_VERSION}`);
+  const marker = join(LIB, `.complete-${NEO4J_VERSION}-apoc-${APOC_VERSION}`);
   if (existsSync(marker)) return;
   for (const tool of ['java', 'mvn']) {
     const probe = spawnSync(tool, ['-version'], { stdio: 'ignore' });
@@ -103,7 +106,8 @@ export function ensureJars(log: (line: string) => void = () => undefined): void 
   }
   log(`fetching Neo4j ${NEO4J_VERSION} jars from Maven Central (once) ...`);
   rmSync(LIB, { recursive: true, force: true });
-  const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM, `-Dneo4j.version=${NEO4J_VERSION}`, `-Dneo4j.lib=${LIB}`, 'package'], {
+  rmSync(PLUGINS, { recursive: true, force: true });
+  const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM, `-Dneo4j.version=${NEO4J_VERSION}`, `-Dapoc.version=${APOC_VERSION}`, `-Dneo4j.lib=${LIB}`, `-Dneo4j.plugins=${PLUGINS}`, 'package'], {
     encoding: 'utf8',
   });
   if (mvn.status !== 0) {
@@ -126,6 +130,8 @@ function writeConfig(dir: string, port: number, pageCache: string): void {
     `server.directories.logs=${join(dir, 'logs')}`,
     `server.directories.run=${join(dir, 'run')}`,
     `server.directories.import=${join(dir, 'import')}`,
+    `server.directories.plugins=${PLUGINS}`,
+    'dbms.security.procedures.unrestricted=apoc.*',
     `server.memory.pagecache.size=${pageCache}`,
     'dbms.usage_report.enabled=false',
     // Two cores: keep the Bolt worker pool and checkpointing modest.
@@ -181,7 +187,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     '-Dlog4j2.disable.jmx=true',
     '-Dfile.encoding=UTF-8',
     '-cp',
-    `${join(dir, 'conf')}/*:${LIB}/*`,
+    `${PLUGINS}/*:${join(dir, 'conf')}/*:${LIB}/*`,
     'org.neo4j.server.CommunityEntryPoint',
     `--home-dir=${dir}`,
     `--config-dir=${join(dir, 'conf')}`,

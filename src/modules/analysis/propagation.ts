@@ -16,6 +16,8 @@ const RANK: Record<ImpactState | 'UP', number> = { UP: 0, DEGRADED: 1, DOWN: 2 }
 
 export interface ImpactNode {
   id: string;
+  /** False for non-production members (environment stage, rc, ...): they neither count nor hurt a redundancy group. */
+  production?: boolean;
   /** For redundancy groups: members needed up (default 1) and how many members it has in all. */
   minimumMembers?: number | null;
   memberCount?: number;
@@ -68,6 +70,7 @@ export function propagate(
     if (!list) reaches.set(source, (list = []));
     list.push({ target, type: edge.type, redundancy: rule.redundancy && rule.impacted === 'to' });
     if (rule.redundancy && rule.impacted === 'to') {
+      if (nodes.get(source)?.production === false) continue;
       let members = membersOf.get(target);
       if (!members) membersOf.set(target, (members = []));
       members.push(source);

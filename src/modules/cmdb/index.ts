@@ -5,3 +5,4 @@ export { cmdbResolvers } from './cmdb.resolvers';
 export type { EntityRecord, RelationshipView } from './cmdb.types';
 export { countEntities } from './cmdb.repository';
 export * from './registry';
+export { parseInput } from './parse';

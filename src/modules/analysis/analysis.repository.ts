@@ -1,0 +1,153 @@
+/**
+ * Cypher of the analyses. Traversals use APOC's path expander (breadth-first, each node once, bounded depth and
+ * count) with relationship filters built from the registry — `<DEPENDS_ON` follows incoming DEPENDS_ON (who
+ * depends on the failed CI), `MEMBER_OF>` outgoing (the cluster of a failed member). Filters travel as parameters.
+ */
+import { int, type Row, type Tx } from '../../shared/db';
+import type { RelationshipTypeDef } from '../cmdb';
+import type { ImpactEdge, ImpactNode } from './propagation';
+
+/** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
+export function relationshipFilter(types: readonly RelationshipTypeDef[], direction: 'impact' | 'dependencies'): string {
+  return types
+    .filter((t) => t.impacted !== 'none')
+    .map((t) => {
+      // impacted 'from': the failure of `to` reaches `from`, i.e. impact walks the edge backwards.
+      const backwards = (t.impacted === 'from') === (direction === 'impact');
+      return backwards ? `<${t.name}` : `${t.name}>`;
+    })
+    .join('|');
+}
+
+export interface ImpactNodeRow extends ImpactNode {
+  class: string;
+  status: string | null;
+}
+
+export interface Closure {
+  nodes: ImpactNodeRow[];
+  edges: ImpactEdge[];
+}
+
+/**
+ * The impact closure of the start CIs: every CI reachable along impact edges within maxDepth, and those edges.
+ * Redundancy groups count only live production members (a stage or RC instance keeps no production service up).
+ */
+export async function impactClosure(tx: Tx, ids: readonly string[], filter: string, maxDepth: number, limit: number): Promise<Closure> {
+  const rows = await tx.run(
+    `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
+     WITH collect(s) AS starts
+     CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
+       YIELD nodes, relationships
+     RETURN [n IN nodes WHERE n:CI | n {
+               .id, .class, .status,
+               minimumMembers: n.a_minimumMembers,
+               production: coalesce(n.a_environment, 'production') = 'production',
+               memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
+                                    WHERE m.status <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' }
+             }] AS nodes,
+            [r IN relationships | {type: type(r), fromId: startNode(r).id, toId: endNode(r).id}] AS edges`,
+    { ids, filter, maxDepth: int(maxDepth), limit: int(limit) },
+  );
+  const row = rows[0];
+  return { nodes: (row?.nodes as ImpactNodeRow[]) ?? [], edges: (row?.edges as ImpactEdge[]) ?? [] };
+}
+
+export interface SubscriptionRow {
+  customerId: string;
+  serviceIds: string[];
+}
+
+/** Organizations subscribing to any of these services. */
+export async function subscribers(tx: Tx, serviceIds: readonly string[]): Promise<SubscriptionRow[]> {
+  const rows = await tx.run(
+    `UNWIND $serviceIds AS sid
+     MATCH (s:Entity {id: sid}) USING INDEX s:Entity(id)
+     MATCH (o:Organization)-[:SUBSCRIBES_TO]->(s)
+     WITH o, collect(s.id) AS serviceIds ORDER BY o.name
+     RETURN o.id AS customerId, serviceIds`,
+    { serviceIds },
+  );
+  return rows.map((r) => ({ customerId: r.customerId as string, serviceIds: r.serviceIds as string[] }));
+}
+
+export interface TreeRow {
+  /** The CI the tree starts at (dependencies) or the symptom (root cause). */
+  rootId: string;
+  /** CI ids from the root to the reached CI. */
+  path: string[];
+  /** Relationship per hop: type and whether it points along the path (root → reached). */
+  hops: Array<{ type: string; forward: boolean; createdAt: string | null; props: Row }>;
+}
+
+/** Breadth-first spanning trees from each root along `filter`: one shortest path to every reachable CI. */
+export async function spanningTrees(tx: Tx, rootIds: readonly string[], filter: string, maxDepth: number, limit: number): Promise<TreeRow[]> {
+  const rows = await tx.run(
+    `UNWIND $rootIds AS rootId
+     MATCH (root:Entity {id: rootId}) USING INDEX root:Entity(id) WHERE root:CI
+     CALL apoc.path.spanningTree(root, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
+       YIELD path
+     WITH rootId, path WHERE length(path) > 0 AND last(nodes(path)):CI
+     WITH rootId, nodes(path) AS ns, relationships(path) AS rs
+     RETURN rootId, [n IN ns | n.id] AS path,
+            [i IN range(0, size(rs) - 1) | {type: type(rs[i]), forward: startNode(rs[i]) = ns[i],
+                                              createdAt: rs[i].createdAt, props: properties(rs[i])}] AS hops`,
+    { rootIds, filter, maxDepth: int(maxDepth), limit: int(limit) },
+  );
+  return rows.map((r) => ({ rootId: r.rootId as string, path: r.path as string[], hops: r.hops as TreeRow['hops'] }));
+}
+
+export interface AuditChangeRow {
+  entityId: string;
+  at: string;
+  actor: string;
+  operation: string;
+  before: string | null;
+  after: string | null;
+}
+
+/** Configuration changes recorded on these CIs since a moment, newest first. */
+export async function changesSince(tx: Tx, ids: readonly string[], since: string): Promise<AuditChangeRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (a:AuditEntry {entityId: id})
+     WHERE a.at >= datetime($since) AND a.action IN ['create', 'update', 'retire']
+     RETURN id AS entityId, a.at AS at, a.actor AS actor, a.operation AS operation, a.before AS before, a.after AS after
+     ORDER BY a.at DESC`,
+    { ids, since },
+  );
+  return rows as unknown as AuditChangeRow[];
+}
+
+export interface ScheduledChangeRow {
+  changeId: string;
+  number: string | null;
+  title: string | null;
+  start: string;
+  end: string;
+  ciIds: string[];
+}
+
+/**
+ * Scheduled changes (from the service desk) whose window overlaps [start, end) and that modify any of these CIs.
+ * Reads (:Change {plannedStart, plannedEnd, status})-[:MODIFIES]->(:CI); none exist until changes are recorded.
+ */
+export async function overlappingChanges(tx: Tx, ciIds: readonly string[], start: string, end: string): Promise<ScheduledChangeRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ciIds AS cid
+     MATCH (ci:Entity {id: cid}) USING INDEX ci:Entity(id)
+     MATCH (c:Change)-[:MODIFIES]->(ci)
+     WHERE c.plannedStart < datetime($end) AND c.plannedEnd > datetime($start)
+       AND NOT coalesce(c.status, '') IN ['CLOSED', 'CANCELLED', 'REJECTED']
+     RETURN c.id AS changeId, c.number AS number, c.title AS title, c.plannedStart AS start, c.plannedEnd AS end,
+            collect(DISTINCT ci.id) AS ciIds`,
+    { ciIds, start, end },
+  );
+  return rows as unknown as ScheduledChangeRow[];
+}
+
+/** Names of CIs by id (for evidence lines a person reads). */
+export async function namesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) WHERE n:CI RETURN n.id AS id, n.name AS name', { ids });
+  return new Map(rows.map((r) => [r.id as string, r.name as string]));
+}

@@ -1,0 +1,275 @@
+/** Impact analysis, dependencies, root-cause candidates and change impact over the CMDB graph. */
+import { z } from 'zod';
+import type { Db } from '../../shared/db';
+import { BadUserInputError } from '../../shared/errors';
+import { parseInput, type RegistryStore, type Registry } from '../cmdb';
+import * as repo from './analysis.repository';
+import { pathTo, propagate, type EdgeRule, type ImpactState } from './propagation';
+
+/** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
+export const MAX_AFFECTED = 10_000;
+const SERVICE_CLASSES = ['Service', 'BusinessService'];
+
+const ids = z.array(z.string().min(1)).min(1, 'give at least one CI').max(1000);
+const depth = z.number().int().min(1, 'must be at least 1').max(25, 'must be at most 25');
+
+const impactSchema = z.object({
+  ciIds: ids,
+  scenario: z.enum(['DOWN', 'DEGRADED']).nullish().transform((s) => s ?? 'DOWN'),
+  maxDepth: depth.nullish().transform((d) => d ?? 10),
+  limit: z.number().int().min(1).max(MAX_AFFECTED).nullish().transform((l) => l ?? MAX_AFFECTED),
+});
+
+const rootCauseSchema = z.object({
+  ciIds: ids,
+  since: z.string().nullish(),
+  limit: z.number().int().min(1).max(100).nullish().transform((l) => l ?? 10),
+  maxDepth: depth.nullish().transform((d) => d ?? 10),
+});
+
+const changeImpactSchema = z
+  .object({
+    ciIds: ids,
+    window: z.object({ start: z.string(), end: z.string() }),
+    maxDepth: depth.nullish().transform((d) => d ?? 10),
+  })
+  .refine((v) => Date.parse(v.window.start) < Date.parse(v.window.end), { message: 'start must be before end', path: ['window', 'end'] });
+
+export interface AffectedRecord {
+  id: string;
+  state: ImpactState;
+  depth: number;
+  path: string[];
+  via: string | null;
+}
+
+export interface CustomerImpactRecord {
+  customerId: string;
+  services: AffectedRecord[];
+}
+
+export interface ImpactOutcome {
+  affected: AffectedRecord[];
+  services: AffectedRecord[];
+  customers: CustomerImpactRecord[];
+  truncated: boolean;
+}
+
+export interface DependencyRecord {
+  ciId: string;
+  depth: number;
+  relationship: { type: string; fromId: string; toId: string; createdAt: string; attributes: Record<string, unknown> };
+}
+
+export interface RootCauseRecord {
+  ciId: string;
+  score: number;
+  explains: string[];
+  inCover: boolean;
+  evidence: string[];
+  paths: SymptomPathRecord[];
+  recentChanges: Array<{ at: string; actor: string; operation: string; before: unknown; after: unknown }>;
+}
+
+export interface SymptomPathRecord {
+  symptomId: string;
+  path: string[];
+  types: string[];
+}
+
+export interface ChangeImpactRecord {
+  impact: ImpactOutcome;
+  conflicts: ChangeConflictRecord[];
+}
+
+export interface ChangeConflictRecord {
+  changeId: string;
+  number: string | null;
+  title: string | null;
+  start: string;
+  end: string;
+  reason: string;
+}
+
+function edgeRules(registry: Registry): Map<string, EdgeRule> {
+  return new Map(registry.allRelationshipTypes().map((t) => [t.name, { impacted: t.impacted, redundancy: t.redundancy ?? false }]));
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+export class AnalysisService {
+  constructor(
+    private readonly db: Db,
+    private readonly registries: RegistryStore,
+  ) {}
+
+  /** Every input id must be a CI: BAD_USER_INPUT names the first that is not. */
+  private checkFound(wanted: readonly string[], found: ReadonlySet<string>, field: string): void {
+    const missing = wanted.findIndex((id) => !found.has(id));
+    if (missing >= 0) throw new BadUserInputError(`no CI has id ${wanted[missing]}`, `${field}[${missing}]`);
+  }
+
+  async impact(raw: unknown, field = 'input'): Promise<ImpactOutcome> {
+    const input = parseInput(impactSchema, raw, field);
+    const registry = await this.registries.current();
+    const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'impact');
+    return this.db.readTx(
+      async (tx) => {
+        const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1);
+        this.checkFound(input.ciIds, new Set(closure.nodes.map((n) => n.id)), `${field}.ciIds`);
+        // Retired CIs no longer run: nothing propagates through them.
+        const live = new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n]));
+        const edges = closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId));
+        const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
+        const affected: AffectedRecord[] = [...result.affected.values()]
+          .map((a) => ({ id: a.id, state: a.state, depth: a.depth, path: pathTo(result.affected, a.id), via: a.viaType }))
+          .sort((x, y) => x.depth - y.depth || x.id.localeCompare(y.id));
+        const isService = (id: string): boolean => registry.lineage(live.get(id)?.class ?? '').some((c) => SERVICE_CLASSES.includes(c));
+        const services = affected.filter((a) => isService(a.id));
+        const byService = new Map(services.map((s) => [s.id, s]));
+        const subscriptions = services.length ? await repo.subscribers(tx, services.map((s) => s.id)) : [];
+        return {
+          affected,
+          services,
+          customers: subscriptions.map((s) => ({ customerId: s.customerId, services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord) })),
+          truncated: result.truncated || closure.nodes.length > MAX_AFFECTED,
+        };
+      },
+      { operation: 'impactAnalysis' },
+    );
+  }
+
+  async dependencies(ciId: string, maxDepth: number | null | undefined): Promise<DependencyRecord[]> {
+    const bound = parseInput(depth.nullish().transform((d) => d ?? 10), maxDepth, 'maxDepth');
+    const registry = await this.registries.current();
+    const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
+    const rows = await this.db.readTx((tx) => repo.spanningTrees(tx, [ciId], filter, bound, MAX_AFFECTED), { operation: 'dependencies' });
+    return rows.map((row) => {
+      const hop = row.hops[row.hops.length - 1];
+      const to = row.path[row.path.length - 1] as string;
+      const before = row.path[row.path.length - 2] as string;
+      const props = hop?.props ?? {};
+      const attributes: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(props)) if (k.startsWith('a_')) attributes[k.slice(2)] = v;
+      return {
+        ciId: to,
+        depth: row.path.length - 1,
+        relationship: {
+          type: hop?.type ?? '',
+          fromId: hop?.forward ? before : to,
+          toId: hop?.forward ? to : before,
+          createdAt: hop?.createdAt ?? '',
+          attributes,
+        },
+      };
+    });
+  }
+
+  async rootCause(raw: unknown): Promise<RootCauseRecord[]> {
+    const input = parseInput(rootCauseSchema, raw);
+    const since = input.since ?? new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString();
+    if (Number.isNaN(Date.parse(since))) throw new BadUserInputError('must be an ISO-8601 date-time', 'input.since');
+    const symptoms = [...new Set(input.ciIds)];
+    const registry = await this.registries.current();
+    const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
+    return this.db.readTx(
+      async (tx) => {
+        const trees = await repo.spanningTrees(tx, symptoms, filter, input.maxDepth, MAX_AFFECTED);
+        const names = await repo.namesOf(tx, [...new Set([...symptoms, ...trees.flatMap((t) => t.path)])]);
+        this.checkFound(input.ciIds, new Set(names.keys()), 'input.ciIds');
+        // candidate → symptom → the path from the symptom up to the candidate
+        const explained = new Map<string, Map<string, { path: string[]; types: string[] }>>();
+        const note = (candidate: string, symptom: string, path: string[], types: string[]): void => {
+          let bySymptom = explained.get(candidate);
+          if (!bySymptom) explained.set(candidate, (bySymptom = new Map()));
+          if (!bySymptom.has(symptom)) bySymptom.set(symptom, { path, types });
+        };
+        for (const s of symptoms) note(s, s, [s], []);
+        for (const t of trees) note(t.path[t.path.length - 1] as string, t.rootId, t.path, t.hops.map((h) => h.type));
+        // A candidate that explains only itself says nothing.
+        const candidates = [...explained.entries()].filter(([id, by]) => [...by.keys()].some((s) => s !== id));
+        const ranked = candidates
+          .map(([id, by]) => ({ id, by, coverage: by.size / symptoms.length }))
+          .sort((a, b) => b.coverage - a.coverage)
+          .slice(0, 500);
+        const changes = ranked.length ? await repo.changesSince(tx, ranked.map((c) => c.id), since) : [];
+        const changesOf = new Map<string, repo.AuditChangeRow[]>();
+        for (const c of changes) changesOf.set(c.entityId, [...(changesOf.get(c.entityId) ?? []), c]);
+        const name = (id: string): string => names.get(id) ?? id;
+
+        const scored = ranked.map(({ id, by, coverage }) => {
+          const distances = [...by.values()].map((p) => p.path.length - 1);
+          const mean = distances.reduce((a, b) => a + b, 0) / distances.length;
+          const recent = changesOf.get(id) ?? [];
+          const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * Math.min(1, recent.length / 2);
+          const evidence = [
+            `explains ${by.size} of ${symptoms.length} symptoms: ${[...by.keys()].map(name).join(', ')}`,
+            ...[...by.entries()].map(([symptom, p]) =>
+              p.path.length === 1
+                ? `${name(symptom)} is itself a symptom`
+                : `${name(symptom)} → ${name(id)} in ${p.path.length - 1} hop(s): ${p.path.map((x, i) => (i === 0 ? name(x) : `-${p.types[i - 1]}- ${name(x)}`)).join(' ')}`,
+            ),
+            recent.length
+              ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
+              : `no configuration change recorded since ${since}`,
+          ];
+          return {
+            ciId: id,
+            score: Math.round(score * 1000) / 1000,
+            explains: [...by.keys()],
+            inCover: false,
+            evidence,
+            paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, path: p.path, types: p.types })),
+            recentChanges: recent.map((c) => ({ at: c.at, actor: c.actor, operation: c.operation, before: parseJson(c.before), after: parseJson(c.after) })),
+          };
+        });
+        // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).
+        const uncovered = new Set(symptoms);
+        while (uncovered.size) {
+          let best: RootCauseRecord | undefined;
+          let gain = 0;
+          for (const c of scored) {
+            if (c.inCover) continue;
+            const g = c.explains.filter((s) => uncovered.has(s)).length;
+            if (g > gain || (g === gain && g > 0 && best && c.score > best.score)) {
+              best = c;
+              gain = g;
+            }
+          }
+          if (!best || !gain) break;
+          best.inCover = true;
+          for (const s of best.explains) uncovered.delete(s);
+        }
+        scored.sort((a, b) => b.explains.length - a.explains.length || b.score - a.score || a.ciId.localeCompare(b.ciId));
+        return scored.slice(0, input.limit);
+      },
+      { operation: 'rootCauseCandidates' },
+    );
+  }
+
+  async changeImpact(raw: unknown): Promise<ChangeImpactRecord> {
+    const input = parseInput(changeImpactSchema, raw);
+    const impact = await this.impact({ ciIds: input.ciIds, maxDepth: input.maxDepth }, 'input');
+    const byId = new Map(impact.affected.map((a) => [a.id, a]));
+    const overlapping = await this.db.readTx(
+      (tx) => repo.overlappingChanges(tx, [...byId.keys()], input.window.start, input.window.end),
+      { operation: 'changeImpact' },
+    );
+    const conflicts = overlapping.map((c) => {
+      const touched = c.ciIds.map((id) => byId.get(id) as AffectedRecord);
+      const same = touched.filter((a) => a.depth === 0);
+      const reason = same.length
+        ? `modifies ${same.length} of the same CI(s) in an overlapping window`
+        : `modifies ${touched.length} CI(s) this change takes ${touched.map((a) => a.state).includes('DOWN') ? 'DOWN' : 'DEGRADED'}`;
+      return { changeId: c.changeId, number: c.number, title: c.title, start: c.start, end: c.end, reason };
+    });
+    return { impact, conflicts };
+  }
+}
