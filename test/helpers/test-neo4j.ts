@@ -39,7 +39,7 @@ export async function provisionNeo4j(options: { name: string; heap?: string; pag
     };
   }
   if (await dockerAnswers()) {
-    const container = await new Neo4jContainer(`neo4j:${NEO4J_VERSION}-community`).withPassword('servicegraph-test').start();
+    const container = await new Neo4jContainer(`neo4j:${NEO4J_VERSION}-community`).withPassword('servicegraph-test').withApoc().start();
     return {
       uri: container.getBoltUri(),
       user: container.getUsername(),

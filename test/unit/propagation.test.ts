@@ -1,0 +1,53 @@
+import { pathTo, propagate, type EdgeRule, type ImpactEdge, type ImpactNode } from '../../src/modules/analysis/propagation';
+
+const rules = new Map<string, EdgeRule>([
+  ['DEPENDS_ON', { impacted: 'from', redundancy: false }],
+  ['MEMBER_OF', { impacted: 'to', redundancy: true }],
+  ['BACKED_UP_BY', { impacted: 'none', redundancy: false }],
+]);
+
+function run(nodes: ImpactNode[], edges: Array<[string, string, string]>, failed: string[], scenario: 'DOWN' | 'DEGRADED' = 'DOWN', maxDepth = 10, maxAffected = 100) {
+  const e: ImpactEdge[] = edges.map(([fromId, type, toId]) => ({ fromId, type, toId }));
+  return propagate(new Map(nodes.map((n) => [n.id, n])), e, rules, failed, scenario, { maxDepth, maxAffected });
+}
+
+const states = (r: ReturnType<typeof run>): Record<string, string> => Object.fromEntries([...r.affected.values()].map((a) => [a.id, a.state]));
+
+describe('propagate', () => {
+  const cluster = (min: number): ImpactNode[] => [{ id: 'm1' }, { id: 'm2' }, { id: 'm3' }, { id: 'c', minimumMembers: min, memberCount: 3 }, { id: 'svc' }];
+  const clusterEdges: Array<[string, string, string]> = [
+    ['m1', 'MEMBER_OF', 'c'],
+    ['m2', 'MEMBER_OF', 'c'],
+    ['m3', 'MEMBER_OF', 'c'],
+    ['svc', 'DEPENDS_ON', 'c'],
+  ];
+
+  it('keeps a cluster DEGRADED above and at its minimum, DOWN below it', () => {
+    expect(states(run(cluster(1), clusterEdges, ['m1']))).toEqual({ m1: 'DOWN', c: 'DEGRADED', svc: 'DEGRADED' }); // 2 up > 1
+    expect(states(run(cluster(2), clusterEdges, ['m1']))).toEqual({ m1: 'DOWN', c: 'DEGRADED', svc: 'DEGRADED' }); // 2 up = 2
+    expect(states(run(cluster(3), clusterEdges, ['m1']))).toEqual({ m1: 'DOWN', c: 'DOWN', svc: 'DOWN' }); // 2 up < 3
+  });
+
+  it('counts members the closure did not reach (memberCount) as up', () => {
+    const r = run([{ id: 'm1' }, { id: 'c', minimumMembers: 2, memberCount: 3 }], [['m1', 'MEMBER_OF', 'c']], ['m1']);
+    expect(states(r).c).toBe('DEGRADED');
+  });
+
+  it('raises a cluster from DEGRADED to DOWN when a later member falls, keeping its first path', () => {
+    const r = run([...cluster(2), { id: 'x' }], [...clusterEdges, ['m2', 'DEPENDS_ON', 'x']], ['m1', 'x']);
+    expect(states(r)).toMatchObject({ c: 'DOWN', svc: 'DOWN', m2: 'DOWN' });
+    expect(pathTo(r.affected, 'svc')).toEqual(['m1', 'c', 'svc']);
+  });
+
+  it('ignores BACKED_UP_BY, terminates on cycles, and respects maxDepth and maxAffected', () => {
+    expect(states(run([{ id: 'a' }, { id: 'b' }], [['a', 'BACKED_UP_BY', 'b']], ['b']))).toEqual({ b: 'DOWN' });
+    const cycle = run([{ id: 'a' }, { id: 'b' }], [['a', 'DEPENDS_ON', 'b'], ['b', 'DEPENDS_ON', 'a']], ['a']);
+    expect([...cycle.affected.values()].map((x) => [x.id, x.depth])).toEqual([['a', 0], ['b', 1]]);
+    const chain: Array<[string, string, string]> = [['b', 'DEPENDS_ON', 'a'], ['c', 'DEPENDS_ON', 'b'], ['d', 'DEPENDS_ON', 'c']];
+    const nodes = ['a', 'b', 'c', 'd'].map((id) => ({ id }));
+    expect(Object.keys(states(run(nodes, chain, ['a'], 'DOWN', 2)))).toEqual(['a', 'b', 'c']);
+    const capped = run(nodes, chain, ['a'], 'DOWN', 10, 2);
+    expect(capped.truncated).toBe(true);
+    expect(capped.affected.size).toBe(2);
+  });
+});
