@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
 import { analysisResolvers } from '../modules/analysis';
+import { historyResolvers } from '../modules/history';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
 import type { GraphQLContext, Services } from './context';
@@ -26,7 +27,7 @@ export function buildResolvers(): Resolvers[] {
       },
     },
   };
-  return [common, cmdbResolvers, analysisResolvers];
+  return [common, cmdbResolvers, analysisResolvers, historyResolvers];
 }
 
 export function createApollo(): ApolloServer<GraphQLContext> {

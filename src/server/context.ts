@@ -3,6 +3,7 @@ import type { Db } from '../shared/db';
 import type { Actor } from '../shared/write';
 import type { CmdbLoaders, CmdbService, ImportService, RegistryStore } from '../modules/cmdb';
 import type { AnalysisService } from '../modules/analysis';
+import type { HistoryService } from '../modules/history';
 
 export interface Services {
   db: Db;
@@ -10,6 +11,7 @@ export interface Services {
   cmdb: CmdbService;
   imports: ImportService;
   analysis: AnalysisService;
+  history: HistoryService;
 }
 
 export interface GraphQLContext {

@@ -2,16 +2,19 @@ import type { Config } from '../config';
 import type { Db } from '../shared/db';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
 import { AnalysisService } from '../modules/analysis';
+import { HistoryService } from '../modules/history';
 import type { Services } from './context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
   const registries = new RegistryStore(db);
   const precedence = config.sourcePrecedence.includes(MANUAL_SOURCE) ? config.sourcePrecedence : [MANUAL_SOURCE, ...config.sourcePrecedence];
+  const analysis = new AnalysisService(db, registries);
   return {
     db,
     registries,
     cmdb: new CmdbService(db, registries),
     imports: new ImportService(db, registries, precedence),
-    analysis: new AnalysisService(db, registries),
+    analysis,
+    history: new HistoryService(db, analysis),
   };
 }

@@ -30,27 +30,61 @@ export interface Closure {
 }
 
 /**
- * The impact closure of the start CIs: every CI reachable along impact edges within maxDepth, and those edges.
+ * The closure of the start CIs along `filter` within maxDepth: every CI reached and the edges between them.
  * Redundancy groups count only live production members (a stage or RC instance keeps no production service up).
+ *
+ * With `at`, the graph as it stood then: CIs by their revision valid at `at` (absent if they did not exist yet),
+ * live relationships created by then, and archived ones (WAS) valid then. The expansion also walks WAS edges both
+ * ways (a superset); only edges valid at `at` are returned, so propagation follows the graph of that moment.
  */
-export async function impactClosure(tx: Tx, ids: readonly string[], filter: string, maxDepth: number, limit: number): Promise<Closure> {
+export async function impactClosure(tx: Tx, ids: readonly string[], filter: string, maxDepth: number, limit: number, at?: string): Promise<Closure> {
+  const params = { ids, filter, maxDepth: int(maxDepth), limit: int(limit) };
+  if (!at) {
+    const rows = await tx.run(
+      `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
+       WITH collect(s) AS starts
+       CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
+         YIELD nodes, relationships
+       RETURN [n IN nodes WHERE n:CI | n {
+                 .id, .class, .status,
+                 minimumMembers: n.a_minimumMembers,
+                 production: coalesce(n.a_environment, 'production') = 'production',
+                 memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
+                                      WHERE m.status <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' }
+               }] AS nodes,
+              [r IN relationships | {type: type(r), fromId: startNode(r).id, toId: endNode(r).id, createdAt: r.createdAt}] AS edges`,
+      params,
+    );
+    return { nodes: (rows[0]?.nodes as ImpactNodeRow[]) ?? [], edges: (rows[0]?.edges as ImpactEdge[]) ?? [] };
+  }
   const rows = await tx.run(
-    `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
-     WITH collect(s) AS starts
-     CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
+    `WITH datetime($at) AS t
+     MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
+     WITH t, collect(s) AS starts
+     CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter + '|WAS', maxLevel: $maxDepth, limit: $limit, bfs: true})
        YIELD nodes, relationships
-     RETURN [n IN nodes WHERE n:CI | n {
-               .id, .class, .status,
-               minimumMembers: n.a_minimumMembers,
-               production: coalesce(n.a_environment, 'production') = 'production',
-               memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
-                                    WHERE m.status <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' }
-             }] AS nodes,
-            [r IN relationships | {type: type(r), fromId: startNode(r).id, toId: endNode(r).id}] AS edges`,
-    { ids, filter, maxDepth: int(maxDepth), limit: int(limit) },
+     CALL (nodes, t) {
+       UNWIND nodes AS n
+       MATCH (v:Revision {id: n.id}) USING INDEX v:Revision(id)
+       WHERE v.kind = 'ci' AND v.validFrom <= t AND (v.validTo IS NULL OR v.validTo > t)
+       RETURN collect(v {
+         .id, .class, .status,
+         minimumMembers: v.a_minimumMembers,
+         production: coalesce(v.a_environment, 'production') = 'production',
+         memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)
+           WHERE ((m:MEMBER_OF|INSTANCE_OF AND m.createdAt <= t)
+                  OR (m:WAS AND m.type IN ['MEMBER_OF', 'INSTANCE_OF'] AND m.validFrom <= t AND m.validTo > t))
+             AND EXISTS { MATCH (mv:Revision {id: mem.id})
+                          WHERE mv.validFrom <= t AND (mv.validTo IS NULL OR mv.validTo > t)
+                            AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' } }
+       }) AS live
+     }
+     RETURN live AS nodes,
+            [r IN relationships WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t) |
+              {type: CASE WHEN r:WAS THEN r.type ELSE type(r) END, fromId: startNode(r).id, toId: endNode(r).id, createdAt: r.createdAt}] AS edges`,
+    { ...params, at },
   );
-  const row = rows[0];
-  return { nodes: (row?.nodes as ImpactNodeRow[]) ?? [], edges: (row?.edges as ImpactEdge[]) ?? [] };
+  return { nodes: (rows[0]?.nodes as ImpactNodeRow[]) ?? [], edges: (rows[0]?.edges as ImpactEdge[]) ?? [] };
 }
 
 export interface SubscriptionRow {

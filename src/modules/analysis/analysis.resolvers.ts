@@ -16,7 +16,7 @@ async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityR
 export const analysisResolvers: Resolvers = {
   Query: {
     impactAnalysis: (_, { input }, ctx) => ctx.services.analysis.impact(input),
-    dependencies: (_, { ciId, maxDepth }, ctx) => ctx.services.analysis.dependencies(ciId, maxDepth),
+    dependencies: (_, { ciId, maxDepth, asOf }, ctx) => ctx.services.analysis.dependencies(ciId, maxDepth, asOf),
     changeImpact: (_, { input }, ctx) => ctx.services.analysis.changeImpact(input),
     rootCauseCandidates: (_, { input }, ctx) => ctx.services.analysis.rootCause(input),
   },

@@ -11,6 +11,7 @@ export const MAX_AFFECTED = 10_000;
 const SERVICE_CLASSES = ['Service', 'BusinessService'];
 
 const ids = z.array(z.string().min(1)).min(1, 'give at least one CI').max(1000);
+const moment = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date-time');
 const depth = z.number().int().min(1, 'must be at least 1').max(25, 'must be at most 25');
 
 const impactSchema = z.object({
@@ -18,6 +19,7 @@ const impactSchema = z.object({
   scenario: z.enum(['DOWN', 'DEGRADED']).nullish().transform((s) => s ?? 'DOWN'),
   maxDepth: depth.nullish().transform((d) => d ?? 10),
   limit: z.number().int().min(1).max(MAX_AFFECTED).nullish().transform((l) => l ?? MAX_AFFECTED),
+  asOf: moment.nullish(),
 });
 
 const rootCauseSchema = z.object({
@@ -110,10 +112,12 @@ export class AnalysisService {
     private readonly registries: RegistryStore,
   ) {}
 
-  /** Every input id must be a CI: BAD_USER_INPUT names the first that is not. */
-  private checkFound(wanted: readonly string[], found: ReadonlySet<string>, field: string): void {
+  /** Every input id must be a CI (that existed at `at`): BAD_USER_INPUT names the first that is not. */
+  private checkFound(wanted: readonly string[], found: ReadonlySet<string>, field: string, at?: string | null): void {
     const missing = wanted.findIndex((id) => !found.has(id));
-    if (missing >= 0) throw new BadUserInputError(`no CI has id ${wanted[missing]}`, `${field}[${missing}]`);
+    if (missing >= 0) {
+      throw new BadUserInputError(at ? `no CI with id ${wanted[missing]} existed at ${at}` : `no CI has id ${wanted[missing]}`, `${field}[${missing}]`);
+    }
   }
 
   async impact(raw: unknown, field = 'input'): Promise<ImpactOutcome> {
@@ -122,8 +126,8 @@ export class AnalysisService {
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'impact');
     return this.db.readTx(
       async (tx) => {
-        const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1);
-        this.checkFound(input.ciIds, new Set(closure.nodes.map((n) => n.id)), `${field}.ciIds`);
+        const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1, input.asOf ?? undefined);
+        this.checkFound(input.ciIds, new Set(closure.nodes.map((n) => n.id)), `${field}.ciIds`, input.asOf);
         // Retired CIs no longer run: nothing propagates through them.
         const live = new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n]));
         const edges = closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId));
@@ -146,30 +150,45 @@ export class AnalysisService {
     );
   }
 
-  async dependencies(ciId: string, maxDepth: number | null | undefined): Promise<DependencyRecord[]> {
+  /**
+   * Everything a CI relies on (now, or as of a moment): the closure along "relies on" edges, then a breadth-first
+   * tree over it — each CI once, at its shortest distance, with the relationship that reached it.
+   */
+  async dependencies(ciId: string, maxDepth: number | null | undefined, asOf?: string | null): Promise<DependencyRecord[]> {
     const bound = parseInput(depth.nullish().transform((d) => d ?? 10), maxDepth, 'maxDepth');
+    if (asOf) parseInput(moment, asOf, 'asOf');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
-    const rows = await this.db.readTx((tx) => repo.spanningTrees(tx, [ciId], filter, bound, MAX_AFFECTED), { operation: 'dependencies' });
-    return rows.map((row) => {
-      const hop = row.hops[row.hops.length - 1];
-      const to = row.path[row.path.length - 1] as string;
-      const before = row.path[row.path.length - 2] as string;
-      const props = hop?.props ?? {};
-      const attributes: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(props)) if (k.startsWith('a_')) attributes[k.slice(2)] = v;
-      return {
-        ciId: to,
-        depth: row.path.length - 1,
-        relationship: {
-          type: hop?.type ?? '',
-          fromId: hop?.forward ? before : to,
-          toId: hop?.forward ? to : before,
-          createdAt: hop?.createdAt ?? '',
-          attributes,
-        },
-      };
+    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ?? undefined), {
+      operation: 'dependencies',
     });
+    const live = new Set(closure.nodes.filter((n) => n.status !== 'RETIRED' || n.id === ciId).map((n) => n.id));
+    this.checkFound([ciId], live, 'ciId', asOf);
+    const rules = edgeRules(registry);
+    // relies-on adjacency: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
+    const next = new Map<string, Array<{ other: string; edge: (typeof closure.edges)[number] }>>();
+    for (const edge of closure.edges) {
+      const rule = rules.get(edge.type);
+      if (!rule || rule.impacted === 'none' || !live.has(edge.fromId) || !live.has(edge.toId)) continue;
+      const [from, to] = rule.impacted === 'from' ? [edge.fromId, edge.toId] : [edge.toId, edge.fromId];
+      next.set(from, [...(next.get(from) ?? []), { other: to, edge }]);
+    }
+    const out: DependencyRecord[] = [];
+    const seen = new Set([ciId]);
+    let frontier = [ciId];
+    for (let level = 1; level <= bound && frontier.length; level++) {
+      const following: string[] = [];
+      for (const id of frontier) {
+        for (const { other, edge } of next.get(id) ?? []) {
+          if (seen.has(other)) continue;
+          seen.add(other);
+          following.push(other);
+          out.push({ ciId: other, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt ?? '', attributes: {} } });
+        }
+      }
+      frontier = following;
+    }
+    return out;
   }
 
   async rootCause(raw: unknown): Promise<RootCauseRecord[]> {

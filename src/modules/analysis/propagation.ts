@@ -27,6 +27,7 @@ export interface ImpactEdge {
   type: string;
   fromId: string;
   toId: string;
+  createdAt?: string;
 }
 
 export interface EdgeRule {

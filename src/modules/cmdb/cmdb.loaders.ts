@@ -8,6 +8,27 @@ export interface CmdbLoaders {
   entity: DataLoader<string, EntityRecord | null>;
   /** Relationships of an entity in both directions; loading them also primes `entity` with the other ends. */
   relationships: DataLoader<string, repo.RelationshipRow[]>;
+  /** As-of reads, keyed by `asOf|id`: entities and relationships as they stood then. */
+  entityAt: DataLoader<string, EntityRecord | null>;
+  relationshipsAt: DataLoader<string, repo.RelationshipRow[]>;
+}
+
+/** Key of the as-of loaders. */
+export function atKey(asOf: string, id: string): string {
+  return `${asOf}|${id}`;
+}
+
+/** Groups `asOf|id` keys by moment, runs `load` once per moment, and returns results in key order. */
+async function byMoment<T>(keys: readonly string[], load: (ids: string[], at: string) => Promise<Map<string, T>>, empty: T): Promise<T[]> {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const bar = key.indexOf('|');
+    const at = key.slice(0, bar);
+    groups.set(at, [...(groups.get(at) ?? []), key.slice(bar + 1)]);
+  }
+  const found = new Map<string, T>();
+  for (const [at, ids] of groups) for (const [id, value] of await load(ids, at)) found.set(atKey(at, id), value);
+  return keys.map((k) => found.get(k) ?? empty);
 }
 
 export function createCmdbLoaders(db: Db): CmdbLoaders {
@@ -31,5 +52,35 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
     },
     { maxBatchSize: 5000 },
   );
-  return { entity, relationships };
+  const entityAt = new DataLoader<string, EntityRecord | null>(
+    (keys) =>
+      byMoment(
+        keys,
+        async (ids, at) => {
+          const found = await db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), { operation: 'load entities as of' });
+          return new Map(found.map((e) => [e.id, { ...e, asOf: at }]));
+        },
+        null,
+      ),
+    { maxBatchSize: 5000 },
+  );
+  const relationshipsAt = new DataLoader<string, repo.RelationshipRow[]>(
+    (keys) =>
+      byMoment(
+        keys,
+        async (ids, at) => {
+          const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), { operation: 'load relationships as of' });
+          const bySelf = new Map<string, repo.RelationshipRow[]>();
+          for (const row of rows) {
+            const other = { ...row.other, asOf: at };
+            bySelf.set(row.selfId, [...(bySelf.get(row.selfId) ?? []), { ...row, other, asOf: at }]);
+            entityAt.prime(atKey(at, other.id), other);
+          }
+          return bySelf;
+        },
+        [],
+      ),
+    { maxBatchSize: 5000 },
+  );
+  return { entity, relationships, entityAt, relationshipsAt };
 }

@@ -4,10 +4,14 @@
  * - attributes are flat properties prefixed `a_` (so `a_hostname`), which lets filters compare them in Cypher;
  * - `attrSources` is a JSON map attribute → source that last set it; `nameLower` backs case-insensitive search;
  * - identifiers are (:Identifier {key: "<Class>/<name>=<value>"}) nodes, unique by key, linked IDENTIFIED_BY.
+ * - history: every write of an entity also writes an immutable (:Revision) copy of it (properties, identifiers as
+ *   "name=value" strings, actor, operation) valid from `validFrom` until `validTo` (null: current), in the same
+ *   statement; a removed relationship is archived as (a)-[:WAS {type, validFrom, validTo, actor}]->(b) before it goes.
  * Hot lookups carry `USING INDEX` hints: a plan cached while the database was nearly empty (a first import) would
  * otherwise keep scanning labels as the data grows.
  */
 import { int, type Row, type Tx } from '../../shared/db';
+import type { WriteTx } from '../../shared/write';
 import type { EntityRecord, RelationshipView } from './cmdb.types';
 import type { ClassDef, CIStatus } from './registry';
 
@@ -18,6 +22,23 @@ const ENTITY = `n { .*, kind: CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
   identifiers: [(n)-[:IDENTIFIED_BY]->(i:Identifier) | [i.name, i.value]] }`;
 
 /** Identifier values match case-insensitively (LON-WEB01 is lon-web01), as hostnames and serials do. */
+/** Writes the current state of `n` as its newest revision (the statement must bind n; params $actor, $operation). */
+const WRITE_REVISION = `
+  CREATE (rev:Revision)
+  SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
+      rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
+      rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation`;
+
+/** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
+const ARCHIVE_RELATIONSHIP = `
+  CREATE (a)-[was:WAS]->(b)
+  SET was = properties(r), was.type = type(r), was.validFrom = r.createdAt, was.validTo = datetime.transaction(),
+      was.actor = $actor`;
+
+function meta(tx: WriteTx): { actor: string; operation: string } {
+  return { actor: tx.actor.id, operation: tx.operation };
+}
+
 export function identifierKey(className: string, name: string, value: string): string {
   return `${className}/${name}=${value.toLowerCase()}`;
 }
@@ -35,7 +56,13 @@ export function toEntity(row: unknown): EntityRecord {
   const props = row as Row;
   const attributes = storedAttributes(props);
   const identifiers: Record<string, string> = {};
-  for (const pair of (props.identifiers as [string, string][] | null) ?? []) identifiers[pair[0]] = pair[1];
+  // Live entities project [name, value] pairs; revisions store "name=value" strings.
+  for (const entry of (props.identifiers as Array<[string, string] | string> | null) ?? []) {
+    if (typeof entry === 'string') {
+      const eq = entry.indexOf('=');
+      identifiers[entry.slice(0, eq)] = entry.slice(eq + 1);
+    } else identifiers[entry[0]] = entry[1];
+  }
   return {
     id: props.id as string,
     kind: props.kind === 'ci' ? 'ci' : 'party',
@@ -82,7 +109,7 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
   const rows = await tx.run(
     `UNWIND $ids AS id
      MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
-     MATCH (self)-[r]-(n:Entity)
+     MATCH (self)-[r]-(n:Entity) WHERE NOT r:WAS
      RETURN id, type(r) AS type, startNode(r) = self AS outgoing, properties(r) AS props, ${ENTITY} AS n`,
     { ids },
   );
@@ -130,7 +157,7 @@ export interface CIListFilter {
  * WHERE clause of a CI list, composed from constant fragments for the filters present (so the planner sees
  * only the predicates in use); every value travels as a parameter.
  */
-function ciFilterClause(filter: CIListFilter): { where: string[]; params: Row } {
+export function ciFilterClause(filter: CIListFilter): { where: string[]; params: Row } {
   const where: string[] = [];
   const params: Row = {};
   if (filter.classes?.length) {
@@ -157,7 +184,7 @@ function ciFilterClause(filter: CIListFilter): { where: string[]; params: Row } 
       BOTH: '(c)-[r]-(:Entity {id: $relatedId})',
     }[filter.relatedTo.direction];
     where.push(
-      filter.relatedTo.types?.length ? `EXISTS { MATCH ${pattern} WHERE type(r) IN $relatedTypes }` : `EXISTS { ${pattern} }`,
+      filter.relatedTo.types?.length ? `EXISTS { MATCH ${pattern} WHERE type(r) IN $relatedTypes }` : `EXISTS { MATCH ${pattern} WHERE NOT r:WAS }`,
     );
     params.relatedId = filter.relatedTo.ciId;
     params.relatedTypes = filter.relatedTo.types ?? null;
@@ -165,14 +192,18 @@ function ciFilterClause(filter: CIListFilter): { where: string[]; params: Row } 
   return { where, params };
 }
 
+/** Revisions valid at `at` match `c`: a CI as it stood then. */
+const VALID_AT = `c.validFrom <= datetime($at) AND (c.validTo IS NULL OR c.validTo > datetime($at))`;
+
 export interface PageRequest {
   limit: number;
   after?: { name: string; id: string };
 }
 
 /** One page of CIs ordered by (name, id), keyset-paginated; returns up to limit + 1 rows to tell hasNextPage. */
-export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest): Promise<EntityRecord[]> {
+export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest, at?: string): Promise<EntityRecord[]> {
   const { where, params } = ciFilterClause(filter);
+  if (at) return listRevisions(tx, where, { ...params, at }, page);
   if (page.after) {
     where.push('(c.name > $afterName OR (c.name = $afterName AND c.id > $afterId))');
     params.afterName = page.after.name;
@@ -187,10 +218,97 @@ export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest): 
   return rows.map((r) => toEntity(r.n));
 }
 
-export async function countCIs(tx: Tx, filter: CIListFilter): Promise<number> {
+export async function countCIs(tx: Tx, filter: CIListFilter, at?: string): Promise<number> {
   const { where, params } = ciFilterClause(filter);
+  if (at) {
+    const rows = await tx.run(`MATCH (c:Revision) WHERE c.kind = 'ci' AND ${[VALID_AT, ...where].join(' AND ')} RETURN count(c) AS n`, { ...params, at });
+    return (rows[0]?.n as number) ?? 0;
+  }
   const rows = await tx.run(`MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''} RETURN count(c) AS n`, params);
   return (rows[0]?.n as number) ?? 0;
+}
+
+/** A page of CIs as they stood at `at` (their revisions then); same filters and order as listCIs. */
+async function listRevisions(tx: Tx, where: string[], params: Row, page: PageRequest): Promise<EntityRecord[]> {
+  const clauses = ["c.kind = 'ci'", VALID_AT, ...where];
+  if (page.after) {
+    clauses.push('(c.name > $afterName OR (c.name = $afterName AND c.id > $afterId))');
+    Object.assign(params, { afterName: page.after.name, afterId: page.after.id });
+  }
+  const rows = await tx.run(
+    `MATCH (c:Revision) WHERE ${clauses.join(' AND ')}
+     RETURN properties(c) AS n ORDER BY c.name, c.id LIMIT $limit`,
+    { ...params, limit: int(page.limit + 1) },
+  );
+  return rows.map((r) => toEntity(r.n));
+}
+
+/** Entities as they stood at `at` (absent when they did not exist then). */
+export async function findRevisionsAt(tx: Tx, ids: readonly string[], at: string): Promise<EntityRecord[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (c:Revision {id: id}) USING INDEX c:Revision(id)
+     WHERE ${VALID_AT}
+     RETURN properties(c) AS n`,
+    { ids, at },
+  );
+  return rows.map((r) => toEntity(r.n));
+}
+
+export interface RevisionRecord {
+  entity: EntityRecord;
+  validFrom: string;
+  validTo: string | null;
+  actor: string | null;
+  operation: string | null;
+}
+
+/** Every revision of an entity, oldest first. */
+export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionRecord[]> {
+  const rows = await tx.run(
+    `MATCH (c:Revision {id: $id}) USING INDEX c:Revision(id)
+     RETURN properties(c) AS n ORDER BY c.validFrom, c.revision`,
+    { id },
+  );
+  return rows.map((r) => {
+    const props = r.n as Row;
+    return {
+      entity: toEntity(props),
+      validFrom: props.validFrom as string,
+      validTo: (props.validTo as string | null) ?? null,
+      actor: (props.actor as string | null) ?? null,
+      operation: (props.operation as string | null) ?? null,
+    };
+  });
+}
+
+/** Relationships of entities as they stood at `at`: live ones created by then, archived (WAS) ones valid then. */
+export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: string): Promise<RelationshipRow[]> {
+  const rows = await tx.run(
+    `WITH datetime($at) AS t
+     UNWIND $ids AS id
+     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self)-[r]-(n:Entity)
+     WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t)
+     MATCH (c:Revision {id: n.id}) WHERE c.validFrom <= t AND (c.validTo IS NULL OR c.validTo > t)
+     RETURN id, CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, startNode(r) = self AS outgoing,
+            properties(r) AS props, properties(c) AS n`,
+    { ids, at },
+  );
+  return rows.map((row) => {
+    const other = toEntity(row.n);
+    const props = row.props as Row;
+    const selfId = row.id as string;
+    return {
+      type: row.type as string,
+      selfId,
+      fromId: row.outgoing ? selfId : other.id,
+      toId: row.outgoing ? other.id : selfId,
+      attributes: storedAttributes(props),
+      createdAt: props.createdAt as string,
+      other,
+    };
+  });
 }
 
 /** Which entity (if any) holds each identifier key. */
@@ -252,7 +370,7 @@ export interface NewEntityRow {
 }
 
 /** Creates entities with their identifier nodes; a taken identifier fails the statement (unique constraint). */
-export async function createEntities(tx: Tx, rows: readonly NewEntityRow[]): Promise<void> {
+export async function createEntities(tx: WriteTx, rows: readonly NewEntityRow[]): Promise<void> {
   await tx.run(
     `UNWIND $rows AS row
      CREATE (n:Entity {id: row.id, class: row.class, name: row.name, nameLower: toLower(row.name),
@@ -260,9 +378,12 @@ export async function createEntities(tx: Tx, rows: readonly NewEntityRow[]): Pro
                        revision: 1, attrSources: row.attrSources})
      SET n:$(CASE row.kind WHEN 'ci' THEN 'CI' ELSE 'Party' END), n:$(row.class), n.status = row.status, n += row.props
      WITH n, row
-     UNWIND row.identifiers AS ident
-     CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: row.class, name: ident.name, value: ident.value})`,
-    { rows },
+     CALL (n, row) {
+       UNWIND row.identifiers AS ident
+       CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: row.class, name: ident.name, value: ident.value})
+     }
+     ${WRITE_REVISION}`,
+    { rows, ...meta(tx) },
   );
 }
 
@@ -276,7 +397,7 @@ export interface EntityUpdateRow {
 }
 
 /** Applies updates: bumps revision and updatedAt, swaps identifier nodes. */
-export async function updateEntities(tx: Tx, rows: readonly EntityUpdateRow[]): Promise<void> {
+export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow[]): Promise<void> {
   await tx.run(
     `UNWIND $rows AS row
      MATCH (n:Entity {id: row.id}) USING INDEX n:Entity(id)
@@ -290,8 +411,14 @@ export async function updateEntities(tx: Tx, rows: readonly EntityUpdateRow[]): 
      CALL (n, row) {
        UNWIND row.addIdentifiers AS ident
        CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: n.class, name: ident.name, value: ident.value})
-     }`,
-    { rows },
+     }
+     CALL (n) {
+       MATCH (prev:Revision {id: n.id}) USING INDEX prev:Revision(id)
+       WHERE prev.validTo IS NULL
+       SET prev.validTo = datetime.transaction()
+     }
+     ${WRITE_REVISION}`,
+    { rows, ...meta(tx) },
   );
 }
 
@@ -312,7 +439,7 @@ export async function existingRelationships(tx: Tx, rows: readonly Omit<Relation
   const found = await tx.run(
     `UNWIND $fromIds AS id
      MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
-     MATCH (a)-[r]->(b:Entity)
+     MATCH (a)-[r]->(b:Entity) WHERE NOT r:WAS
      RETURN id, type(r) AS type, b.id AS toId`,
     { fromIds },
   );
@@ -327,15 +454,16 @@ export function relationKey(row: Omit<RelationRow, 'props'>): string {
  * MERGEs relationships; returns how many were new. The type comes from the registry, never from user text.
  * For single-valued types (`replaceTypes`), another relationship of that type leaving `from` is removed first.
  */
-export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[], replaceTypes: readonly string[] = []): Promise<{ created: number }> {
+export async function mergeRelationships(tx: WriteTx, rows: readonly RelationRow[], replaceTypes: readonly string[] = []): Promise<{ created: number }> {
   const single = rows.filter((r) => replaceTypes.includes(r.type));
   if (single.length) {
     await tx.write(
       `UNWIND $rows AS row
        MATCH (a:Entity {id: row.fromId}) USING INDEX a:Entity(id)
-       MATCH (a)-[old:$(row.type)]->(other:Entity) WHERE other.id <> row.toId
-       DELETE old`,
-      { rows: single },
+       MATCH (a)-[r:$(row.type)]->(b:Entity) WHERE b.id <> row.toId
+       ${ARCHIVE_RELATIONSHIP}
+       DELETE r`,
+      { rows: single, ...meta(tx) },
     );
   }
   const counters = await tx.write(
@@ -350,19 +478,25 @@ export async function mergeRelationships(tx: Tx, rows: readonly RelationRow[], r
   return { created: counters.relationshipsCreated };
 }
 
-export async function deleteRelationship(tx: Tx, row: Omit<RelationRow, 'props'>): Promise<number> {
+export async function deleteRelationship(tx: WriteTx, row: Omit<RelationRow, 'props'>): Promise<number> {
   const result = await tx.run(
-    `MATCH (a:Entity {id: $fromId})-[r:$($type)]->(b:Entity {id: $toId}) DELETE r RETURN count(*) AS n`,
-    row,
+    `MATCH (a:Entity {id: $fromId}) USING INDEX a:Entity(id)
+     MATCH (a)-[r:$($type)]->(b:Entity {id: $toId})
+     ${ARCHIVE_RELATIONSHIP}
+     DELETE r RETURN count(*) AS n`,
+    { type: row.type, fromId: row.fromId, toId: row.toId, ...meta(tx) },
   );
   return (result[0]?.n as number) ?? 0;
 }
 
 /** Removes every outgoing relationship of a type (for single-valued ones: LOCATED_IN, OWNED_BY). */
-export async function deleteOutgoing(tx: Tx, fromId: string, type: string): Promise<string[]> {
+export async function deleteOutgoing(tx: WriteTx, fromId: string, type: string): Promise<string[]> {
   const rows = await tx.run(
-    `MATCH (a:Entity {id: $fromId})-[r:$($type)]->(b) WITH r, b.id AS id DELETE r RETURN id`,
-    { fromId, type },
+    `MATCH (a:Entity {id: $fromId}) USING INDEX a:Entity(id)
+     MATCH (a)-[r:$($type)]->(b:Entity)
+     ${ARCHIVE_RELATIONSHIP}
+     WITH r, b.id AS id DELETE r RETURN id`,
+    { fromId, type, ...meta(tx) },
   );
   return rows.map((r) => r.id as string);
 }

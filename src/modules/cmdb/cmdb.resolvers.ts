@@ -7,6 +7,7 @@ import * as repo from './cmdb.repository';
 import type { EntityRecord, RelationshipView } from './cmdb.types';
 import { parseInput } from './parse';
 import { attributesSchema } from './cmdb.validation';
+import { atKey } from './cmdb.loaders';
 
 const MAX_PAGE = 1000;
 
@@ -24,22 +25,28 @@ function decodeCursor(cursor: string): { name: string; id: string } {
   throw new BadUserInputError('not a cursor returned by this API', 'after');
 }
 
-async function relatedOfType(ctx: GraphQLContext, selfId: string, type: string, outgoing: boolean): Promise<EntityRecord[]> {
-  const rows = await ctx.loaders.relationships.load(selfId);
-  return rows.filter((r) => r.type === type && (r.fromId === selfId) === outgoing).map((r) => r.other);
+/** A record's relationships: live, or as they stood at the record's `asOf`. */
+function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.RelationshipRow[]> {
+  return self.asOf ? ctx.loaders.relationshipsAt.load(atKey(self.asOf, self.id)) : ctx.loaders.relationships.load(self.id);
+}
+
+async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean): Promise<EntityRecord[]> {
+  const rows = await relationshipsOf(ctx, self);
+  return rows.filter((r) => r.type === type && (r.fromId === self.id) === outgoing).map((r) => r.other);
 }
 
 function relationshipOther(ctx: GraphQLContext, rel: RelationshipView, end: 'from' | 'to'): Promise<EntityRecord | null> {
-  return ctx.loaders.entity.load(end === 'from' ? rel.fromId : rel.toId);
+  const id = end === 'from' ? rel.fromId : rel.toId;
+  return rel.asOf ? ctx.loaders.entityAt.load(atKey(rel.asOf, id)) : ctx.loaders.entity.load(id);
 }
 
 export const cmdbResolvers: Resolvers = {
   Query: {
-    ci: async (_, { id }, ctx) => {
-      const entity = await ctx.loaders.entity.load(id);
+    ci: async (_, { id, asOf }, ctx) => {
+      const entity = asOf ? await ctx.loaders.entityAt.load(atKey(asOf, id)) : await ctx.loaders.entity.load(id);
       return entity?.kind === 'ci' ? entity : null;
     },
-    cis: async (_, { filter, first, after }, ctx) => {
+    cis: async (_, { filter, first, after, asOf }, ctx) => {
       const limit = first ?? 50;
       if (limit < 0 || limit > MAX_PAGE) throw new BadUserInputError(`must be between 0 and ${MAX_PAGE}`, 'first');
       const listFilter: CIListFilter = {};
@@ -48,6 +55,7 @@ export const cmdbResolvers: Resolvers = {
       if (filter?.nameContains) listFilter.nameContains = filter.nameContains;
       if (filter?.attributes != null) listFilter.attributes = parseInput(attributesSchema, filter.attributes, 'filter.attributes');
       if (filter?.relatedTo) {
+        if (asOf) throw new BadUserInputError('relatedTo cannot be combined with asOf yet: use dependencies(ciId, asOf)', 'filter.relatedTo');
         listFilter.relatedTo = {
           ciId: filter.relatedTo.ciId,
           direction: filter.relatedTo.direction ?? 'BOTH',
@@ -56,17 +64,20 @@ export const cmdbResolvers: Resolvers = {
       }
       const db = ctx.services.db;
       const rows = await db.readTx(
-        (tx) => repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }),
+        (tx) => repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }, asOf ?? undefined),
         { operation: 'cis' },
       );
-      const nodes = rows.slice(0, limit);
-      for (const node of nodes) ctx.loaders.entity.prime(node.id, node);
+      const nodes = rows.slice(0, limit).map((n) => (asOf ? { ...n, asOf } : n));
+      for (const node of nodes) {
+        if (asOf) ctx.loaders.entityAt.prime(atKey(asOf, node.id), node);
+        else ctx.loaders.entity.prime(node.id, node);
+      }
       return {
         nodes,
         cursors: nodes.map(encodeCursor),
         hasNextPage: rows.length > limit,
         hasPreviousPage: !!after,
-        count: () => db.readTx((tx) => repo.countCIs(tx, listFilter), { operation: 'cis count' }),
+        count: () => db.readTx((tx) => repo.countCIs(tx, listFilter, asOf ?? undefined), { operation: 'cis count' }),
       };
     },
     ciClasses: async (_, __, ctx) => (await ctx.services.registries.refresh()).allClasses(),
@@ -118,12 +129,12 @@ export const cmdbResolvers: Resolvers = {
   },
   CI: {
     status: (ci) => ci.status ?? 'LIVE',
-    location: async (ci, _, ctx) => (await relatedOfType(ctx, ci.id, 'LOCATED_IN', true))[0] ?? null,
-    ownerGroup: async (ci, _, ctx) => (await relatedOfType(ctx, ci.id, 'OWNED_BY', true))[0] ?? null,
-    supportGroups: (ci, _, ctx) => relatedOfType(ctx, ci.id, 'SUPPORTED_BY', true),
-    subscribers: (ci, _, ctx) => relatedOfType(ctx, ci.id, 'SUBSCRIBES_TO', false),
+    location: async (ci, _, ctx) => (await relatedOfType(ctx, ci, 'LOCATED_IN', true))[0] ?? null,
+    ownerGroup: async (ci, _, ctx) => (await relatedOfType(ctx, ci, 'OWNED_BY', true))[0] ?? null,
+    supportGroups: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUPPORTED_BY', true),
+    subscribers: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUBSCRIBES_TO', false),
     relationships: async (ci, { direction, types }, ctx) => {
-      const rows = await ctx.loaders.relationships.load(ci.id);
+      const rows = await relationshipsOf(ctx, ci);
       return rows.filter(
         (r) =>
           (!types || types.includes(r.type as RelationshipTypeName)) &&
@@ -179,15 +190,15 @@ export const cmdbResolvers: Resolvers = {
   },
   Organization: {
     orgType: (o) => o.attributes.orgType as 'customer' | 'supplier' | 'internal',
-    subscriptions: (o, _, ctx) => relatedOfType(ctx, o.id, 'SUBSCRIBES_TO', true),
+    subscriptions: (o, _, ctx) => relatedOfType(ctx, o, 'SUBSCRIBES_TO', true),
   },
   Group: {
-    members: (g, _, ctx) => relatedOfType(ctx, g.id, 'MEMBER_OF_GROUP', false),
-    supports: (g, _, ctx) => relatedOfType(ctx, g.id, 'SUPPORTED_BY', false),
+    members: (g, _, ctx) => relatedOfType(ctx, g, 'MEMBER_OF_GROUP', false),
+    supports: (g, _, ctx) => relatedOfType(ctx, g, 'SUPPORTED_BY', false),
   },
   Person: {
     email: (p) => String(p.attributes.email ?? ''),
-    groups: (p, _, ctx) => relatedOfType(ctx, p.id, 'MEMBER_OF_GROUP', true),
+    groups: (p, _, ctx) => relatedOfType(ctx, p, 'MEMBER_OF_GROUP', true),
   },
 };
 

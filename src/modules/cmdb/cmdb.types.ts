@@ -17,6 +17,8 @@ export interface EntityRecord {
   createdAt: string;
   updatedAt: string;
   revision: number;
+  /** Set when the record shows the CI as it stood at that moment (its relationships are read as of then too). */
+  asOf?: string;
 }
 
 /** A relationship seen from one end (`selfId`). */
@@ -27,6 +29,8 @@ export interface RelationshipView {
   toId: string;
   attributes: Record<string, unknown>;
   createdAt: string;
+  /** As-of reads: the ends resolve as they stood then. */
+  asOf?: string;
 }
 
 export interface CIConnectionRecord {

@@ -1,0 +1,84 @@
+/**
+ * Cypher of history snapshots and baselines. A snapshot is the CMDB (or a scope of it) as it stood at a moment:
+ * the CI revisions valid then and the relationships between CIs valid then (live ones created by then, archived
+ * WAS ones whose interval covers it). Baselines store the moment, the scope and the snapshot's checksum only.
+ */
+import type { Row, Tx } from '../../shared/db';
+import type { WriteTx } from '../../shared/write';
+
+export interface SnapshotCI {
+  id: string;
+  class: string;
+  name: string;
+  status: string;
+  version: string | null;
+  props: Row;
+  identifiers: string[];
+}
+
+export interface SnapshotRelationship {
+  type: string;
+  fromId: string;
+  toId: string;
+}
+
+/** CI revisions valid at `at`; `where` are constant filter fragments on `c` (from the CMDB filter builder). */
+export async function snapshotCIs(tx: Tx, at: string, where: string[], params: Row, ids?: readonly string[]): Promise<SnapshotCI[]> {
+  const clauses = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', '(c.validTo IS NULL OR c.validTo > datetime($at))', ...where];
+  if (ids) clauses.push('c.id IN $ids');
+  const rows = await tx.run(
+    `MATCH (c:Revision) WHERE ${clauses.join(' AND ')}
+     RETURN c.id AS id, c.class AS class, c.name AS name, c.status AS status, c.version AS version,
+            c.identifiers AS identifiers, properties(c) AS props`,
+    { ...params, at, ids: ids ?? null },
+  );
+  return rows as unknown as SnapshotCI[];
+}
+
+/** Relationships between CIs valid at `at` (both ends CIs; archived ones carry their type in `type`). */
+export async function snapshotRelationships(tx: Tx, at: string): Promise<SnapshotRelationship[]> {
+  const rows = await tx.run(
+    `WITH datetime($at) AS t
+     MATCH (a:CI)-[r]->(b:CI)
+     WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t)
+     RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId`,
+    { at },
+  );
+  return rows as unknown as SnapshotRelationship[];
+}
+
+export interface BaselineRow {
+  id: string;
+  name: string;
+  takenAt: string;
+  checksum: string;
+  ciCount: number;
+  relationshipCount: number;
+  scope: string;
+  createdBy: string;
+}
+
+/** The database's clock now (the moment a baseline is taken: the transaction's time). */
+export async function now(tx: Tx): Promise<string> {
+  const rows = await tx.run('RETURN datetime.transaction() AS now');
+  return rows[0]?.now as string;
+}
+
+export async function createBaseline(tx: WriteTx, row: BaselineRow): Promise<void> {
+  await tx.run(
+    `CREATE (:Baseline {id: $id, name: $name, takenAt: datetime($takenAt), checksum: $checksum, ciCount: $ciCount,
+                        relationshipCount: $relationshipCount, scope: $scope, createdBy: $createdBy})`,
+    { ...row },
+  );
+}
+
+export async function findBaselines(tx: Tx, ids?: readonly string[]): Promise<BaselineRow[]> {
+  const rows = await tx.run(
+    `MATCH (b:Baseline) WHERE $ids IS NULL OR b.id IN $ids
+     RETURN b.id AS id, b.name AS name, b.takenAt AS takenAt, b.checksum AS checksum, b.ciCount AS ciCount,
+            b.relationshipCount AS relationshipCount, b.scope AS scope, b.createdBy AS createdBy
+     ORDER BY b.takenAt DESC`,
+    { ids: ids ?? null },
+  );
+  return rows as unknown as BaselineRow[];
+}

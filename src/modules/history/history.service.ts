@@ -1,0 +1,269 @@
+/** CI history, point-in-time snapshots, baselines (create, verify) and diffs between moments. */
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Db, Tx } from '../../shared/db';
+import { BadUserInputError, NotFoundError } from '../../shared/errors';
+import { write, type Actor } from '../../shared/write';
+import { ciFilterClause, findRevisionHistory, parseInput, type CIListFilter, type EntityRecord } from '../cmdb';
+import type { AnalysisService } from '../analysis';
+import * as repo from './history.repository';
+
+export interface FieldChangeRecord {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RevisionView {
+  revision: number;
+  validFrom: string;
+  validTo: string | null;
+  actor: string | null;
+  operation: string | null;
+  entity: EntityRecord;
+  changes: FieldChangeRecord[];
+}
+
+export interface SnapshotCIView {
+  id: string;
+  class: string;
+  name: string;
+  status: string;
+}
+
+export interface DiffRecord {
+  fromAt: string;
+  toAt: string;
+  addedCIs: SnapshotCIView[];
+  removedCIs: SnapshotCIView[];
+  changedCIs: Array<{ ci: SnapshotCIView; changes: FieldChangeRecord[] }>;
+  addedRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView }>;
+  removedRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView }>;
+  counts: { addedCIs: number; removedCIs: number; changedCIs: number; addedRelationships: number; removedRelationships: number };
+}
+
+export interface BaselineView extends Omit<repo.BaselineRow, 'scope'> {
+  scope: Scope;
+}
+
+type Scope = { all: true } | { serviceId: string } | { filter: CIListFilter };
+
+const scopeSchema = z
+  .object({
+    all: z.boolean().nullish(),
+    serviceId: z.string().min(1).nullish(),
+    filter: z
+      .object({
+        classes: z.array(z.string()).nullish(),
+        statuses: z.array(z.string()).nullish(),
+        nameContains: z.string().nullish(),
+        attributes: z.record(z.string(), z.unknown()).nullish(),
+        relatedTo: z.unknown().nullish(),
+      })
+      .nullish(),
+  })
+  .refine((s) => [s.all === true, !!s.serviceId, !!s.filter].filter(Boolean).length === 1, {
+    message: 'give exactly one of all: true, serviceId, or filter',
+  })
+  .refine((s) => !s.filter?.relatedTo, { message: 'relatedTo is not supported in a baseline scope', path: ['filter', 'relatedTo'] });
+
+const createSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200), scope: scopeSchema });
+const sideSchema = z.object({
+  baselineId: z.string().min(1).nullish(),
+  at: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date-time').nullish(),
+});
+
+interface Snapshot {
+  at: string;
+  cis: Map<string, repo.SnapshotCI>;
+  relationships: repo.SnapshotRelationship[];
+}
+
+function toScope(input: z.infer<typeof scopeSchema>): Scope {
+  if (input.all) return { all: true };
+  if (input.serviceId) return { serviceId: input.serviceId };
+  const f = input.filter ?? {};
+  const filter: CIListFilter = {};
+  if (f.classes) filter.classes = f.classes;
+  if (f.statuses) filter.statuses = f.statuses;
+  if (f.nameContains) filter.nameContains = f.nameContains;
+  if (f.attributes) filter.attributes = f.attributes;
+  return { filter };
+}
+
+/** The fields of a snapshot CI that a diff compares, as `field → value`. */
+function fieldsOf(ci: repo.SnapshotCI): Map<string, unknown> {
+  const fields = new Map<string, unknown>([
+    ['name', ci.name],
+    ['status', ci.status],
+    ['version', ci.version ?? null],
+  ]);
+  for (const key of Object.keys(ci.props).filter((k) => k.startsWith('a_')).sort()) fields.set(`attributes.${key.slice(2)}`, ci.props[key]);
+  for (const entry of [...(ci.identifiers ?? [])].sort()) {
+    const eq = entry.indexOf('=');
+    fields.set(`identifiers.${entry.slice(0, eq)}`, entry.slice(eq + 1));
+  }
+  return fields;
+}
+
+function diffFields(before: Map<string, unknown>, after: Map<string, unknown>): FieldChangeRecord[] {
+  const changes: FieldChangeRecord[] = [];
+  for (const field of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const b = before.get(field) ?? null;
+    const a = after.get(field) ?? null;
+    if (JSON.stringify(b) !== JSON.stringify(a)) changes.push({ field, before: b, after: a });
+  }
+  return changes;
+}
+
+export function checksumOf(snapshot: Snapshot): string {
+  const lines: string[] = [];
+  for (const ci of snapshot.cis.values()) lines.push(`ci\t${ci.id}\t${ci.class}\t${JSON.stringify([...fieldsOf(ci)])}`);
+  for (const r of snapshot.relationships) lines.push(`rel\t${r.type}\t${r.fromId}\t${r.toId}`);
+  lines.sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+const view = (ci: repo.SnapshotCI): SnapshotCIView => ({ id: ci.id, class: ci.class, name: ci.name, status: ci.status });
+
+export class HistoryService {
+  constructor(
+    private readonly db: Db,
+    private readonly analysis: AnalysisService,
+  ) {}
+
+  async ciHistory(id: string): Promise<RevisionView[]> {
+    const revisions = await this.db.readTx((tx) => findRevisionHistory(tx, id), { operation: 'ciHistory' });
+    if (!revisions.length) throw new NotFoundError('CI', id);
+    let previous = new Map<string, unknown>();
+    return revisions.map((r) => {
+      const fields = new Map<string, unknown>([
+        ['name', r.entity.name],
+        ['status', r.entity.status],
+        ['version', r.entity.version],
+        ...Object.entries(r.entity.attributes).map(([k, v]) => [`attributes.${k}`, v] as [string, unknown]),
+        ...Object.entries(r.entity.identifiers).map(([k, v]) => [`identifiers.${k}`, v] as [string, unknown]),
+      ]);
+      const changes = diffFields(previous, fields);
+      previous = fields;
+      return { revision: r.entity.revision, validFrom: r.validFrom, validTo: r.validTo, actor: r.actor, operation: r.operation, entity: { ...r.entity, asOf: r.validFrom }, changes };
+    });
+  }
+
+  private async snapshot(tx: Tx, at: string, scope: Scope): Promise<Snapshot> {
+    let cis: repo.SnapshotCI[];
+    if ('all' in scope) cis = await repo.snapshotCIs(tx, at, [], {});
+    else if ('serviceId' in scope) {
+      const deps = await this.analysis.dependencies(scope.serviceId, 25, at);
+      cis = await repo.snapshotCIs(tx, at, [], {}, [scope.serviceId, ...deps.map((d) => d.ciId)]);
+    } else {
+      const { where, params } = ciFilterClause(scope.filter);
+      cis = await repo.snapshotCIs(tx, at, where, params);
+    }
+    const byId = new Map(cis.map((c) => [c.id, c]));
+    const relationships = (await repo.snapshotRelationships(tx, at)).filter((r) => byId.has(r.fromId) && byId.has(r.toId));
+    return { at, cis: byId, relationships };
+  }
+
+  private toView(row: repo.BaselineRow): BaselineView {
+    return { ...row, scope: JSON.parse(row.scope) as Scope };
+  }
+
+  async createBaseline(actor: Actor | null, raw: unknown): Promise<BaselineView> {
+    const input = parseInput(createSchema, raw);
+    const scope = toScope(input.scope);
+    if ('serviceId' in scope) await this.analysis.dependencies(scope.serviceId, 1).catch(() => {
+      throw new BadUserInputError(`no CI has id ${scope.serviceId}`, 'input.scope.serviceId');
+    });
+    const row = await write(this.db, actor, { name: 'createBaseline', permission: 'cmdb.write' }, async (tx) => {
+      const takenAt = await repo.now(tx);
+      const snapshot = await this.snapshot(tx, takenAt, scope);
+      const baseline: repo.BaselineRow = {
+        id: randomUUID(),
+        name: input.name,
+        takenAt,
+        checksum: checksumOf(snapshot),
+        ciCount: snapshot.cis.size,
+        relationshipCount: snapshot.relationships.length,
+        scope: JSON.stringify(scope),
+        createdBy: tx.actor.id,
+      };
+      await repo.createBaseline(tx, baseline);
+      tx.audit({ entityType: 'Baseline', entityId: baseline.id, action: 'create', after: { ...baseline, scope } });
+      return baseline;
+    });
+    return this.toView(row);
+  }
+
+  async baselines(ids?: readonly string[]): Promise<BaselineView[]> {
+    return (await this.db.readTx((tx) => repo.findBaselines(tx, ids), { operation: 'baselines' })).map((b) => this.toView(b));
+  }
+
+  private async requireBaseline(id: string, field: string): Promise<BaselineView> {
+    const [baseline] = await this.baselines([id]);
+    if (!baseline) throw new BadUserInputError(`no baseline has id ${id}`, field);
+    return baseline;
+  }
+
+  async verify(id: string): Promise<{ valid: boolean; baseline: BaselineView; actualChecksum: string; actualCiCount: number; actualRelationshipCount: number }> {
+    const baseline = await this.requireBaseline(id, 'id');
+    const snapshot = await this.db.readTx((tx) => this.snapshot(tx, baseline.takenAt, baseline.scope), { operation: 'verifyBaseline' });
+    const actualChecksum = checksumOf(snapshot);
+    return {
+      valid: actualChecksum === baseline.checksum,
+      baseline,
+      actualChecksum,
+      actualCiCount: snapshot.cis.size,
+      actualRelationshipCount: snapshot.relationships.length,
+    };
+  }
+
+  async diff(rawFrom: unknown, rawTo: unknown): Promise<DiffRecord> {
+    const from = parseInput(sideSchema, rawFrom, 'from');
+    const to = parseInput(sideSchema, rawTo, 'to');
+    const fromBaseline = from.baselineId ? await this.requireBaseline(from.baselineId, 'from.baselineId') : undefined;
+    const toBaseline = to.baselineId ? await this.requireBaseline(to.baselineId, 'to.baselineId') : undefined;
+    const scope: Scope = fromBaseline?.scope ?? toBaseline?.scope ?? { all: true };
+    return this.db.readTx(
+      async (tx) => {
+        const clock = await repo.now(tx);
+        const at = (side: typeof from, baseline?: BaselineView): string => baseline?.takenAt ?? (side.at ? new Date(side.at).toISOString() : clock);
+        const a = await this.snapshot(tx, at(from, fromBaseline), scope);
+        const b = await this.snapshot(tx, at(to, toBaseline), scope);
+        const addedCIs = [...b.cis.values()].filter((c) => !a.cis.has(c.id));
+        const removedCIs = [...a.cis.values()].filter((c) => !b.cis.has(c.id));
+        const changedCIs = [...b.cis.values()]
+          .filter((c) => a.cis.has(c.id))
+          .map((c) => ({ ci: view(c), changes: diffFields(fieldsOf(a.cis.get(c.id) as repo.SnapshotCI), fieldsOf(c)) }))
+          .filter((c) => c.changes.length);
+        const key = (r: repo.SnapshotRelationship): string => `${r.fromId}|${r.type}|${r.toId}`;
+        const aKeys = new Set(a.relationships.map(key));
+        const bKeys = new Set(b.relationships.map(key));
+        const relView = (r: repo.SnapshotRelationship, s: Snapshot) => ({
+          type: r.type,
+          from: view(s.cis.get(r.fromId) as repo.SnapshotCI),
+          to: view(s.cis.get(r.toId) as repo.SnapshotCI),
+        });
+        const addedRelationships = b.relationships.filter((r) => !aKeys.has(key(r))).map((r) => relView(r, b));
+        const removedRelationships = a.relationships.filter((r) => !bKeys.has(key(r))).map((r) => relView(r, a));
+        return {
+          fromAt: a.at,
+          toAt: b.at,
+          addedCIs: addedCIs.map(view),
+          removedCIs: removedCIs.map(view),
+          changedCIs,
+          addedRelationships,
+          removedRelationships,
+          counts: {
+            addedCIs: addedCIs.length,
+            removedCIs: removedCIs.length,
+            changedCIs: changedCIs.length,
+            addedRelationships: addedRelationships.length,
+            removedRelationships: removedRelationships.length,
+          },
+        };
+      },
+      { operation: 'baselineDiff' },
+    );
+  }
+}

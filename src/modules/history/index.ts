@@ -1,0 +1,2 @@
+export { HistoryService, checksumOf } from './history.service';
+export { historyResolvers } from './history.resolvers';
