@@ -33,6 +33,7 @@ const config: CodegenConfig = {
           CIRevision: '../modules/history/history.service#RevisionView',
           Baseline: '../modules/history/history.service#BaselineView',
           BaselineDiff: '../modules/history/history.service#DiffRecord',
+          CMDBHealth: '../modules/history/history.service#HealthRecord',
         },
       },
     },

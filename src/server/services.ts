@@ -15,6 +15,6 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
     cmdb: new CmdbService(db, registries),
     imports: new ImportService(db, registries, precedence),
     analysis,
-    history: new HistoryService(db, analysis),
+    history: new HistoryService(db, analysis, registries),
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../shared/db';
 import { BadUserInputError, NotFoundError } from '../../shared/errors';
 import { write, type Actor } from '../../shared/write';
-import { ciFilterClause, findRevisionHistory, parseInput, type CIListFilter, type EntityRecord } from '../cmdb';
+import { ciFilterClause, findRevisionHistory, parseInput, type CIListFilter, type EntityRecord, type RegistryStore } from '../cmdb';
 import type { AnalysisService } from '../analysis';
 import * as repo from './history.repository';
 
@@ -76,7 +76,32 @@ const sideSchema = z.object({
 interface Snapshot {
   at: string;
   cis: Map<string, repo.SnapshotCI>;
+  /** Relationships with both ends in scope. */
   relationships: repo.SnapshotRelationship[];
+  /** Ids of in-scope CIs with at least one relationship to any CI (in scope or not). */
+  related: Set<string>;
+}
+
+export interface HealthRecord {
+  ciCount: number;
+  relationshipCount: number;
+  missingRequired: Finding;
+  isolated: Finding;
+  stale: Finding;
+  duplicates: Array<{ key: string; cis: SnapshotCIView[] }>;
+  forbiddenRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView; reason: string }>;
+  forbiddenRelationshipCount: number;
+  drift: DiffRecord['counts'] | null;
+}
+
+interface Finding {
+  count: number;
+  cis: Array<{ ci: SnapshotCIView; detail: string }>;
+}
+
+/** lon-web01.csm.local, LON_WEB01 and lon-web-01 all become "lonweb01". */
+export function duplicateKey(name: string): string {
+  return name.toLowerCase().split('.')[0]!.replace(/[^a-z0-9]/g, '');
 }
 
 function toScope(input: z.infer<typeof scopeSchema>): Scope {
@@ -130,6 +155,7 @@ export class HistoryService {
   constructor(
     private readonly db: Db,
     private readonly analysis: AnalysisService,
+    private readonly registries: RegistryStore,
   ) {}
 
   async ciHistory(id: string): Promise<RevisionView[]> {
@@ -161,8 +187,14 @@ export class HistoryService {
       cis = await repo.snapshotCIs(tx, at, where, params);
     }
     const byId = new Map(cis.map((c) => [c.id, c]));
-    const relationships = (await repo.snapshotRelationships(tx, at)).filter((r) => byId.has(r.fromId) && byId.has(r.toId));
-    return { at, cis: byId, relationships };
+    const all = await repo.snapshotRelationships(tx, at);
+    const related = new Set<string>();
+    for (const r of all) {
+      if (byId.has(r.fromId)) related.add(r.fromId);
+      if (byId.has(r.toId)) related.add(r.toId);
+    }
+    const relationships = all.filter((r) => byId.has(r.fromId) && byId.has(r.toId));
+    return { at, cis: byId, relationships, related };
   }
 
   private toView(row: repo.BaselineRow): BaselineView {
@@ -265,5 +297,48 @@ export class HistoryService {
       },
       { operation: 'baselineDiff' },
     );
+  }
+
+  async health(rawScope: unknown, staleDays: number | null | undefined, baselineId: string | null | undefined, sample: number | null | undefined): Promise<HealthRecord> {
+    const scope = rawScope ? toScope(parseInput(scopeSchema, rawScope, 'scope')) : ({ all: true } as Scope);
+    const days = parseInput(z.number().int().min(1).max(36500).nullish(), staleDays, 'staleDays') ?? 90;
+    const limit = parseInput(z.number().int().min(0).max(10000).nullish(), sample, 'sample') ?? 100;
+    const registry = await this.registries.current();
+    const snapshot = await this.db.readTx(async (tx) => this.snapshot(tx, await repo.now(tx), scope), { operation: 'cmdbHealth' });
+    const finding = (items: Array<{ ci: repo.SnapshotCI; detail: string }>): Finding => ({
+      count: items.length,
+      cis: items.slice(0, limit).map((i) => ({ ci: view(i.ci), detail: i.detail })),
+    });
+    const cis = [...snapshot.cis.values()].filter((c) => c.status !== 'RETIRED');
+    const missing = cis.flatMap((ci) => {
+      const absent = registry.attributesOf(ci.class).filter((a) => a.required && ci.props[`a_${a.name}`] === undefined).map((a) => a.name);
+      return absent.length ? [{ ci, detail: `missing ${absent.join(', ')}` }] : [];
+    });
+    const isolated = cis.filter((ci) => !snapshot.related.has(ci.id)).map((ci) => ({ ci, detail: 'no relationship to any CI' }));
+    const cutoff = Date.parse(snapshot.at) - days * 24 * 3600 * 1000;
+    const stale = cis
+      .filter((ci) => Date.parse(ci.props.updatedAt as string) < cutoff)
+      .map((ci) => ({ ci, detail: `last updated ${ci.props.updatedAt as string}` }));
+    const groups = new Map<string, repo.SnapshotCI[]>();
+    for (const ci of cis) groups.set(duplicateKey(ci.name), [...(groups.get(duplicateKey(ci.name)) ?? []), ci]);
+    const duplicates = [...groups.entries()].filter(([, g]) => g.length > 1).map(([key, g]) => ({ key, cis: g.map(view) }));
+    const forbidden = snapshot.relationships.flatMap((r) => {
+      const from = snapshot.cis.get(r.fromId) as repo.SnapshotCI;
+      const to = snapshot.cis.get(r.toId) as repo.SnapshotCI;
+      const reason = registry.relationshipViolation(r.type, from.class, to.class);
+      return reason ? [{ type: r.type, from: view(from), to: view(to), reason }] : [];
+    });
+    const drift = baselineId ? (await this.diff({ baselineId }, {})).counts : null;
+    return {
+      ciCount: snapshot.cis.size,
+      relationshipCount: snapshot.relationships.length,
+      missingRequired: finding(missing),
+      isolated: finding(isolated),
+      stale: finding(stale),
+      duplicates: duplicates.slice(0, limit),
+      forbiddenRelationships: forbidden.slice(0, limit),
+      forbiddenRelationshipCount: forbidden.length,
+      drift,
+    };
   }
 }
