@@ -10,15 +10,18 @@ import { PROJECT_ROOT } from '../../src/tools/neo4j-local';
 import { createHarness } from '../helpers/harness';
 import { provisionNeo4j } from '../helpers/test-neo4j';
 import { benchImport } from './import.bench';
+import { benchAnalysis } from './analysis.bench';
 
-const SUITES = ['import'] as const;
+const SUITES = ['import', 'analysis'] as const;
 
-function parse(argv: string[]): { suites: string[]; cis: number; rounds: number } {
-  const out = { suites: [] as string[], cis: 100_000, rounds: 1 };
+function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number } {
+  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: 40 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--cis') out.cis = Number(argv[++i]);
     else if (a === '--rounds') out.rounds = Number(argv[++i]);
+    else if (a === '--sizes') out.sizes = (argv[++i] ?? '').split(',').map(Number);
+    else if (a === '--iterations') out.iterations = Number(argv[++i]);
     else if (a === 'all') out.suites.push(...SUITES);
     else out.suites.push(a);
   }
@@ -57,6 +60,20 @@ async function main(): Promise<void> {
           console.log(`| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x.ratio.toFixed(2)}x | ${x.reimport.toFixed(1)} | ${x.reimportSpeedup.toFixed(2)}x |`);
         }
         writeFileSync(join(outDir, 'import.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r, rows }, null, 2) + '\n');
+      }
+      if (suite === 'analysis') {
+        const results = [];
+        for (const size of args.sizes) results.push(await benchAnalysis(h, size, args.iterations, log));
+        for (const r of results) {
+          console.log(`\n## analysis — ${r.ciCount} CIs (import ${r.importSeconds.toFixed(1)} s) — ${machine}`);
+          console.log('| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio |');
+          console.log('|---|---|---|---|---|---|---|');
+          for (const s of r.scenarios) {
+            console.log(`| ${s.scenario} | ${s.api.p50.toFixed(1)} | ${s.api.p99.toFixed(1)} | ${s.raw.p50.toFixed(1)} | ${s.raw.p99.toFixed(1)} | ${s.ratioP50.toFixed(2)}x | ${s.ratioP99.toFixed(2)}x |`);
+          }
+          console.log(`| baseline diff, whole CMDB | ${(r.baselineDiffSeconds * 1000).toFixed(0)} | | ${(r.rawSnapshotPairSeconds * 1000).toFixed(0)} | | ${(r.baselineDiffSeconds / r.rawSnapshotPairSeconds).toFixed(2)}x | |`);
+        }
+        writeFileSync(join(outDir, 'analysis.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
       }
     }
   } finally {

@@ -16,7 +16,8 @@ beforeAll(async () => {
   await create('Service', 'svc');
   await create('Cluster', 'farm', { minimumMembers: 1 });
   await create('Application', 'orphan');
-  for (const [type, from, to] of [['RUNS_ON', 'app', 'LON-WEB01.csm.local'], ['DEPENDS_ON', 'svc', 'app'], ['MEMBER_OF', 'lon-web01', 'farm']]) {
+  const relations: Array<[string, string, string]> = [['RUNS_ON', 'app', 'LON-WEB01.csm.local'], ['DEPENDS_ON', 'svc', 'app'], ['MEMBER_OF', 'lon-web01', 'farm']];
+  for (const [type, from, to] of relations) {
     await h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, { i: { type, fromId: ids[from], toId: ids[to] } });
   }
   // Data loaded behind the API, as a legacy migration might have: a forbidden relationship, a cluster without

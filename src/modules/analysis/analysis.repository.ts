@@ -29,8 +29,19 @@ export interface Closure {
   edges: ImpactEdge[];
 }
 
+/** The relationship types a closure walks against their direction (`<T` in the filter) and along it (`T>`). */
+function directions(filter: string): { against: string[]; along: string[] } {
+  const parts = filter.split('|');
+  return {
+    against: parts.filter((p) => p.startsWith('<')).map((p) => p.slice(1)),
+    along: parts.filter((p) => p.endsWith('>')).map((p) => p.slice(0, -1)),
+  };
+}
+
 /**
- * The closure of the start CIs along `filter` within maxDepth: every CI reached and the edges between them.
+ * The closure of the start CIs along `filter` within maxDepth: every CI reached, with the edges propagation can use
+ * (for each reached CI, its incoming edges of the types walked against their direction and its outgoing edges of
+ * the types walked along it) — not every relationship of every node, which would drag in hubs' whole neighbourhoods.
  * Redundancy groups count only live production members (a stage or RC instance keeps no production service up).
  *
  * With `at`, the graph as it stood then: CIs by their revision valid at `at` (absent if they did not exist yet),
@@ -38,53 +49,67 @@ export interface Closure {
  * ways (a superset); only edges valid at `at` are returned, so propagation follows the graph of that moment.
  */
 export async function impactClosure(tx: Tx, ids: readonly string[], filter: string, maxDepth: number, limit: number, at?: string): Promise<Closure> {
-  const params = { ids, filter, maxDepth: int(maxDepth), limit: int(limit) };
+  const { against, along } = directions(filter);
+  const params = { ids, filter, against, along, maxDepth: int(maxDepth), limit: int(limit) };
   if (!at) {
     const rows = await tx.run(
       `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
        WITH collect(s) AS starts
-       CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
-         YIELD nodes, relationships
-       RETURN [n IN nodes WHERE n:CI | n {
-                 .id, .class, .status,
-                 minimumMembers: n.a_minimumMembers,
-                 production: coalesce(n.a_environment, 'production') = 'production',
-                 memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
-                                      WHERE m.status <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' }
-               }] AS nodes,
-              [r IN relationships | {type: type(r), fromId: startNode(r).id, toId: endNode(r).id, createdAt: r.createdAt}] AS edges`,
+       CALL apoc.path.subgraphNodes(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
+         YIELD node
+       WITH node AS n WHERE n:CI
+       CALL (n) {
+         OPTIONAL MATCH (n)<-[r:$any($against)]-(x:CI)
+         RETURN collect({type: type(r), fromId: x.id, toId: n.id, createdAt: r.createdAt}) AS incoming
+       }
+       CALL (n) {
+         OPTIONAL MATCH (n)-[r:$any($along)]->(y:CI)
+         RETURN collect({type: type(r), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
+       }
+       RETURN n {
+                .id, .class, .status,
+                minimumMembers: n.a_minimumMembers,
+                production: coalesce(n.a_environment, 'production') = 'production',
+                memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
+                                     WHERE m.status <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' }
+              } AS node, incoming + outgoing AS edges`,
       params,
     );
-    return { nodes: (rows[0]?.nodes as ImpactNodeRow[]) ?? [], edges: (rows[0]?.edges as ImpactEdge[]) ?? [] };
+    return { nodes: rows.map((r) => r.node as ImpactNodeRow), edges: rows.flatMap((r) => r.edges as ImpactEdge[]) };
   }
   const rows = await tx.run(
     `WITH datetime($at) AS t
      MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
      WITH t, collect(s) AS starts
-     CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter + '|WAS', maxLevel: $maxDepth, limit: $limit, bfs: true})
-       YIELD nodes, relationships
-     CALL (nodes, t) {
-       UNWIND nodes AS n
-       MATCH (v:Revision {id: n.id}) USING INDEX v:Revision(id)
-       WHERE v.kind = 'ci' AND v.validFrom <= t AND (v.validTo IS NULL OR v.validTo > t)
-       RETURN collect(v {
-         .id, .class, .status,
-         minimumMembers: v.a_minimumMembers,
-         production: coalesce(v.a_environment, 'production') = 'production',
-         memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)
-           WHERE ((m:MEMBER_OF|INSTANCE_OF AND m.createdAt <= t)
-                  OR (m:WAS AND m.type IN ['MEMBER_OF', 'INSTANCE_OF'] AND m.validFrom <= t AND m.validTo > t))
-             AND EXISTS { MATCH (mv:Revision {id: mem.id})
-                          WHERE mv.validFrom <= t AND (mv.validTo IS NULL OR mv.validTo > t)
-                            AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' } }
-       }) AS live
+     CALL apoc.path.subgraphNodes(starts, {relationshipFilter: $filter + '|WAS', maxLevel: $maxDepth, limit: $limit, bfs: true})
+       YIELD node
+     WITH t, node AS n WHERE n:CI
+     MATCH (v:Revision {id: n.id}) USING INDEX v:Revision(id)
+     WHERE v.kind = 'ci' AND v.validFrom <= t AND (v.validTo IS NULL OR v.validTo > t)
+     CALL (n, t) {
+       OPTIONAL MATCH (n)<-[r]-(x:CI)
+       WHERE (type(r) IN $against AND r.createdAt <= t) OR (r:WAS AND r.type IN $against AND r.validFrom <= t AND r.validTo > t)
+       RETURN collect({type: coalesce(r.type, type(r)), fromId: x.id, toId: n.id, createdAt: r.createdAt}) AS incoming
      }
-     RETURN live AS nodes,
-            [r IN relationships WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t) |
-              {type: CASE WHEN r:WAS THEN r.type ELSE type(r) END, fromId: startNode(r).id, toId: endNode(r).id, createdAt: r.createdAt}] AS edges`,
+     CALL (n, t) {
+       OPTIONAL MATCH (n)-[r]->(y:CI)
+       WHERE (type(r) IN $along AND r.createdAt <= t) OR (r:WAS AND r.type IN $along AND r.validFrom <= t AND r.validTo > t)
+       RETURN collect({type: coalesce(r.type, type(r)), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
+     }
+     RETURN v {
+              .id, .class, .status,
+              minimumMembers: v.a_minimumMembers,
+              production: coalesce(v.a_environment, 'production') = 'production',
+              memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)
+                WHERE ((m:MEMBER_OF|INSTANCE_OF AND m.createdAt <= t)
+                       OR (m:WAS AND m.type IN ['MEMBER_OF', 'INSTANCE_OF'] AND m.validFrom <= t AND m.validTo > t))
+                  AND EXISTS { MATCH (mv:Revision {id: mem.id})
+                               WHERE mv.validFrom <= t AND (mv.validTo IS NULL OR mv.validTo > t)
+                                 AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' } }
+            } AS node, incoming + outgoing AS edges`,
     { ...params, at },
   );
-  return { nodes: (rows[0]?.nodes as ImpactNodeRow[]) ?? [], edges: (rows[0]?.edges as ImpactEdge[]) ?? [] };
+  return { nodes: rows.map((r) => r.node as ImpactNodeRow), edges: rows.flatMap((r) => r.edges as ImpactEdge[]) };
 }
 
 export interface SubscriptionRow {
