@@ -125,6 +125,12 @@ describe('baselines', () => {
     // The same diff between two moments, without a baseline.
     const between = (await h.ok(`query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $a}, to: {at: $b}) { ${DIFF_FIELDS} } }`, { a: beforeAll_, b: withRelationship })).baselineDiff;
     expect(between.counts).toEqual({ addedCIs: 3, removedCIs: 0, changedCIs: 0, addedRelationships: 2, removedRelationships: 0 });
+    // Backwards in time the diff takes the full-snapshot path: it must mirror the incremental forward diff.
+    const backwards = (await h.ok(`query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $b}, to: {at: $a}) { ${DIFF_FIELDS} } }`, { a: beforeAll_, b: withRelationship })).baselineDiff;
+    expect(backwards.counts).toEqual({ addedCIs: 0, removedCIs: 3, changedCIs: 0, addedRelationships: 0, removedRelationships: 2 });
+    expect(backwards.removedRelationships.map((r: any) => `${r.from.name}-${r.type}->${r.to.name}`).sort()).toEqual(
+      between.addedRelationships.map((r: any) => `${r.from.name}-${r.type}->${r.to.name}`).sort(),
+    );
   });
 
   it('scopes a baseline to a service and what it depends on', async () => {

@@ -82,3 +82,36 @@ export async function findBaselines(tx: Tx, ids?: readonly string[]): Promise<Ba
   );
   return rows as unknown as BaselineRow[];
 }
+
+/** CIs with a revision that began in (from, to]: the only CIs whose state can differ between the two moments. */
+export async function ciIdsChangedBetween(tx: Tx, from: string, to: string): Promise<string[]> {
+  const rows = await tx.run(
+    `MATCH (v:Revision) WHERE v.validFrom > datetime($from) AND v.validFrom <= datetime($to) AND v.kind = 'ci'
+     RETURN DISTINCT v.id AS id`,
+    { from, to },
+  );
+  return rows.map((r) => r.id as string);
+}
+
+export interface RelationshipChangeRow extends SnapshotRelationship {
+  /** Valid at `from` and at `to`, as booleans. */
+  atFrom: boolean;
+  atTo: boolean;
+}
+
+/** Relationships between CIs whose validity changed in (from, to]: created then, or archived then. */
+export async function relationshipsChangedBetween(tx: Tx, from: string, to: string): Promise<RelationshipChangeRow[]> {
+  const rows = await tx.run(
+    `WITH datetime($from) AS t1, datetime($to) AS t2
+     MATCH (a:CI)-[r]->(b:CI)
+     WHERE (NOT r:WAS AND r.createdAt > t1 AND r.createdAt <= t2)
+        OR (r:WAS AND r.validTo > t1 AND r.validFrom <= t2)
+     WITH a, b, r, t1, t2,
+          CASE WHEN r:WAS THEN r.validFrom <= t1 AND r.validTo > t1 ELSE r.createdAt <= t1 END AS atFrom,
+          CASE WHEN r:WAS THEN r.validFrom <= t2 AND r.validTo > t2 ELSE r.createdAt <= t2 END AS atTo
+     WHERE atFrom <> atTo
+     RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId, atFrom, atTo`,
+    { from, to },
+  );
+  return rows as unknown as RelationshipChangeRow[];
+}

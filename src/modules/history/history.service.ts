@@ -260,40 +260,13 @@ export class HistoryService {
       async (tx) => {
         const clock = await repo.now(tx);
         const at = (side: typeof from, baseline?: BaselineView): string => baseline?.takenAt ?? (side.at ? new Date(side.at).toISOString() : clock);
-        const a = await this.snapshot(tx, at(from, fromBaseline), scope);
-        const b = await this.snapshot(tx, at(to, toBaseline), scope);
-        const addedCIs = [...b.cis.values()].filter((c) => !a.cis.has(c.id));
-        const removedCIs = [...a.cis.values()].filter((c) => !b.cis.has(c.id));
-        const changedCIs = [...b.cis.values()]
-          .filter((c) => a.cis.has(c.id))
-          .map((c) => ({ ci: view(c), changes: diffFields(fieldsOf(a.cis.get(c.id) as repo.SnapshotCI), fieldsOf(c)) }))
-          .filter((c) => c.changes.length);
-        const key = (r: repo.SnapshotRelationship): string => `${r.fromId}|${r.type}|${r.toId}`;
-        const aKeys = new Set(a.relationships.map(key));
-        const bKeys = new Set(b.relationships.map(key));
-        const relView = (r: repo.SnapshotRelationship, s: Snapshot) => ({
-          type: r.type,
-          from: view(s.cis.get(r.fromId) as repo.SnapshotCI),
-          to: view(s.cis.get(r.toId) as repo.SnapshotCI),
-        });
-        const addedRelationships = b.relationships.filter((r) => !aKeys.has(key(r))).map((r) => relView(r, b));
-        const removedRelationships = a.relationships.filter((r) => !bKeys.has(key(r))).map((r) => relView(r, a));
-        return {
-          fromAt: a.at,
-          toAt: b.at,
-          addedCIs: addedCIs.map(view),
-          removedCIs: removedCIs.map(view),
-          changedCIs,
-          addedRelationships,
-          removedRelationships,
-          counts: {
-            addedCIs: addedCIs.length,
-            removedCIs: removedCIs.length,
-            changedCIs: changedCIs.length,
-            addedRelationships: addedRelationships.length,
-            removedRelationships: removedRelationships.length,
-          },
-        };
+        const fromAt = at(from, fromBaseline);
+        const toAt = at(to, toBaseline);
+        // Everything, forwards in time: read only what changed in between, not two whole snapshots.
+        if ('all' in scope && Date.parse(fromAt) <= Date.parse(toAt)) return this.incrementalDiff(tx, fromAt, toAt);
+        const a = await this.snapshot(tx, fromAt, scope);
+        const b = await this.snapshot(tx, toAt, scope);
+        return compare(a.at, b.at, a.cis, b.cis, a.relationships, b.relationships);
       },
       { operation: 'baselineDiff' },
     );
@@ -341,4 +314,74 @@ export class HistoryService {
       drift,
     };
   }
+
+  /** The whole-CMDB diff from `fromAt` to a later `toAt`, reading only revisions and relationships changed between. */
+  private async incrementalDiff(tx: Tx, fromAt: string, toAt: string): Promise<DiffRecord> {
+    const changedIds = await repo.ciIdsChangedBetween(tx, fromAt, toAt);
+    const relChanges = await repo.relationshipsChangedBetween(tx, fromAt, toAt);
+    const ids = [...new Set([...changedIds, ...relChanges.flatMap((r) => [r.fromId, r.toId])])];
+    const before = new Map((await repo.snapshotCIs(tx, fromAt, [], {}, ids)).map((c) => [c.id, c]));
+    const after = new Map((await repo.snapshotCIs(tx, toAt, [], {}, ids)).map((c) => [c.id, c]));
+    // CIs touched only through a relationship are unchanged themselves: compare only the changed ones.
+    const changed = new Set(changedIds);
+    const only = (m: Map<string, repo.SnapshotCI>) => new Map([...m].filter(([id]) => changed.has(id)));
+    return compare(
+      fromAt,
+      toAt,
+      only(before),
+      only(after),
+      relChanges.filter((r) => r.atFrom),
+      relChanges.filter((r) => r.atTo),
+      before,
+      after,
+    );
+  }
+}
+
+/**
+ * The differences between two sets of CIs and relationships. `lookupA` / `lookupB` resolve relationship ends that
+ * are not among the compared CIs (incremental diffs compare only changed CIs).
+ */
+function compare(
+  fromAt: string,
+  toAt: string,
+  aCis: Map<string, repo.SnapshotCI>,
+  bCis: Map<string, repo.SnapshotCI>,
+  aRels: repo.SnapshotRelationship[],
+  bRels: repo.SnapshotRelationship[],
+  lookupA: Map<string, repo.SnapshotCI> = aCis,
+  lookupB: Map<string, repo.SnapshotCI> = bCis,
+): DiffRecord {
+  const addedCIs = [...bCis.values()].filter((c) => !aCis.has(c.id));
+  const removedCIs = [...aCis.values()].filter((c) => !bCis.has(c.id));
+  const changedCIs = [...bCis.values()]
+    .filter((c) => aCis.has(c.id))
+    .map((c) => ({ ci: view(c), changes: diffFields(fieldsOf(aCis.get(c.id) as repo.SnapshotCI), fieldsOf(c)) }))
+    .filter((c) => c.changes.length);
+  const key = (r: repo.SnapshotRelationship): string => `${r.fromId}|${r.type}|${r.toId}`;
+  const aKeys = new Set(aRels.map(key));
+  const bKeys = new Set(bRels.map(key));
+  const relView = (r: repo.SnapshotRelationship, cis: Map<string, repo.SnapshotCI>) => ({
+    type: r.type,
+    from: view(cis.get(r.fromId) as repo.SnapshotCI),
+    to: view(cis.get(r.toId) as repo.SnapshotCI),
+  });
+  const addedRelationships = bRels.filter((r) => !aKeys.has(key(r))).map((r) => relView(r, lookupB));
+  const removedRelationships = aRels.filter((r) => !bKeys.has(key(r))).map((r) => relView(r, lookupA));
+  return {
+    fromAt,
+    toAt,
+    addedCIs: addedCIs.map(view),
+    removedCIs: removedCIs.map(view),
+    changedCIs,
+    addedRelationships,
+    removedRelationships,
+    counts: {
+      addedCIs: addedCIs.length,
+      removedCIs: removedCIs.length,
+      changedCIs: changedCIs.length,
+      addedRelationships: addedRelationships.length,
+      removedRelationships: removedRelationships.length,
+    },
+  };
 }
