@@ -277,9 +277,6 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
   },
 ];
 
-export const RELATIONSHIP_TYPE_NAMES = RELATIONSHIP_TYPES.map((t) => t.name);
-/** Types joining a party (organization, group, person) rather than two CIs. */
-export const PARTY_RELATIONSHIP_TYPE_NAMES = ['SUBSCRIBES_TO', 'SUPPORTED_BY', 'OWNED_BY', 'MEMBER_OF_GROUP'];
 
 /** Runtime registry: built-in classes plus custom ones loaded from the graph. */
 export class Registry {
