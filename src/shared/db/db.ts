@@ -2,6 +2,7 @@
  * The only place that talks to neo4j-driver: sessions, managed transactions, transaction metadata, value mapping
  * and the mapping of Neo4j errors. Repositories receive a `Tx` and return plain objects.
  */
+import net from 'node:net';
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
 import { ConflictError } from '../errors';
 
@@ -36,7 +37,24 @@ export interface ConnectOptions {
   database?: string;
 }
 
+let nagleDisabled = false;
+
+/**
+ * neo4j-driver never calls setNoDelay, and Node 20 sockets use Nagle's algorithm: when the driver writes a request in
+ * several chunks (BEGIN, RUN with a list parameter, PULL), the later chunk waits for the server's delayed ACK — a
+ * steady ~45 ms on many statements (measured here: UNWIND of 40 ids, 50 ms → 4 ms with TCP_NODELAY). Bolt is
+ * request/response, so the sockets the driver opens (it connects through `net.connect`) get TCP_NODELAY.
+ */
+function disableNagleForDriverSockets(): void {
+  if (nagleDisabled) return;
+  nagleDisabled = true;
+  const connect = net.connect;
+  (net as { connect: typeof net.connect }).connect = ((...args: Parameters<typeof net.connect>) =>
+    (connect as (...a: Parameters<typeof net.connect>) => net.Socket)(...args).setNoDelay(true)) as typeof net.connect;
+}
+
 export function createDriver(options: ConnectOptions): Driver {
+  disableNagleForDriverSockets();
   return neo4j.driver(options.uri, neo4j.auth.basic(options.user ?? 'neo4j', options.password ?? ''), {
     disableLosslessIntegers: true,
     maxConnectionPoolSize: 50,
