@@ -197,6 +197,7 @@ export class ImportService {
     const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: Scratch): Promise<void> => {
       await this.writeRelations(tx, registry, batch, scratch, run);
     };
+    const byIndex = (x: ImportRejection, y: ImportRejection): number => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1);
     const auditOf = (tx: WriteTx, scratch: Scratch, phase: string, count: number): void =>
       tx.audit({
         entityType: 'Import',
@@ -208,21 +209,22 @@ export class ImportService {
     if (input.atomic) {
       try {
         const scratch = await write(this.db, actor, operation, async (tx) => {
+          // Everything in one attempt of one transaction: the relations resolve against this attempt's items (the
+          // scratch is the attempt's run state), so a retried attempt never sees records of a rolled-back one.
           const s = emptyScratch(result);
           await runItems(tx, items, s);
-          options.onProgress?.({ phase: 'items', done: items.length, total: items.length });
-          mergeRun(run, s);
-          await runRelations(tx, relations, s);
-          options.onProgress?.({ phase: 'relations', done: relations.length, total: relations.length });
+          await this.writeRelations(tx, registry, relations, s, s);
           if (s.rejected.length) throw new Rollback(s);
           auditOf(tx, s, 'atomic', items.length + relations.length);
           return s;
         });
+        options.onProgress?.({ phase: 'items', done: items.length, total: items.length });
+        options.onProgress?.({ phase: 'relations', done: relations.length, total: relations.length });
         return toResult(mergeScratch(result, run, scratch));
       } catch (error) {
         if (!(error instanceof Rollback)) throw error;
         result.rejected.push(...error.scratch.rejected);
-        result.rejected.sort((x, y) => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1));
+        result.rejected.sort(byIndex);
         return { ...result, applied: false };
       }
     }
@@ -253,7 +255,7 @@ export class ImportService {
         options.onProgress?.({ phase, done: Math.min(start + batchSize, list.length), total: list.length });
       }
     }
-    result.rejected.sort((x, y) => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1));
+    result.rejected.sort(byIndex);
     return result;
   }
 
@@ -514,11 +516,6 @@ function emptyScratch(base: ImportResult): Scratch {
   return { ...base, created: 0, updated: 0, unchanged: 0, relationsCreated: 0, relationsUnchanged: 0, rejected: [], known: new Map(), fresh: new Set() };
 }
 
-function mergeRun(run: RunState, scratch: RunState): void {
-  for (const [key, ref] of scratch.known) run.known.set(key, ref);
-  for (const id of scratch.fresh) run.fresh.add(id);
-}
-
 function mergeScratch(into: ImportResult, run: RunState, scratch: Scratch): ImportResult {
   into.created += scratch.created;
   into.updated += scratch.updated;
@@ -526,7 +523,8 @@ function mergeScratch(into: ImportResult, run: RunState, scratch: Scratch): Impo
   into.relationsCreated += scratch.relationsCreated;
   into.relationsUnchanged += scratch.relationsUnchanged;
   into.rejected.push(...scratch.rejected);
-  mergeRun(run, scratch);
+  for (const [key, ref] of scratch.known) run.known.set(key, ref);
+  for (const id of scratch.fresh) run.fresh.add(id);
   return into;
 }
 
