@@ -146,6 +146,8 @@ describe('baselines', () => {
   it('refuses a scope that is not exactly one of all, serviceId and filter', async () => {
     const result = await h.gql(CREATE, { i: { name: 'x', scope: { all: true, serviceId: ids.svc } } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scope' });
+    const noService = await h.gql(CREATE, { i: { name: 'x', scope: { serviceId: 'nope' } } });
+    expect(noService.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scope.serviceId' });
     const unknown = await h.gql(`query { verifyBaseline(id: "nope") { valid } }`);
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });

@@ -171,7 +171,9 @@ export class AnalysisService {
       const rule = rules.get(edge.type);
       if (!rule || rule.impacted === 'none' || !live.has(edge.fromId) || !live.has(edge.toId)) continue;
       const [from, to] = rule.impacted === 'from' ? [edge.fromId, edge.toId] : [edge.toId, edge.fromId];
-      next.set(from, [...(next.get(from) ?? []), { other: to, edge }]);
+      let list = next.get(from);
+      if (!list) next.set(from, (list = []));
+      list.push({ other: to, edge });
     }
     const out: DependencyRecord[] = [];
     const seen = new Set([ciId]);

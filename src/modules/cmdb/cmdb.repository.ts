@@ -104,6 +104,22 @@ export interface RelationshipRow extends RelationshipView {
   other: EntityRecord;
 }
 
+/** A row {id, type, outgoing, props, n} of the relationship readers → the relationship seen from `id`. */
+function toRelationshipRow(row: Row): RelationshipRow {
+  const other = toEntity(row.n);
+  const props = row.props as Row;
+  const selfId = row.id as string;
+  return {
+    type: row.type as string,
+    selfId,
+    fromId: row.outgoing ? selfId : other.id,
+    toId: row.outgoing ? other.id : selfId,
+    attributes: storedAttributes(props),
+    createdAt: props.createdAt as string,
+    other,
+  };
+}
+
 /** Relationships of many entities in one statement, with the other end's full record (to prime loaders). */
 export async function findRelationships(tx: Tx, ids: readonly string[]): Promise<RelationshipRow[]> {
   const rows = await tx.run(
@@ -113,21 +129,7 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
      RETURN id, type(r) AS type, startNode(r) = self AS outgoing, properties(r) AS props, ${ENTITY} AS n`,
     { ids },
   );
-  return rows.map((row) => {
-    const other = toEntity(row.n);
-    const props = row.props as Row;
-    const selfId = row.id as string;
-    const attributes = storedAttributes(props);
-    return {
-      type: row.type as string,
-      selfId,
-      fromId: row.outgoing ? selfId : other.id,
-      toId: row.outgoing ? other.id : selfId,
-      attributes,
-      createdAt: props.createdAt as string,
-      other,
-    };
-  });
+  return rows.map(toRelationshipRow);
 }
 
 /** One relationship seen from its `from` end, or undefined. */
@@ -295,20 +297,7 @@ export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: st
             properties(r) AS props, properties(c) AS n`,
     { ids, at },
   );
-  return rows.map((row) => {
-    const other = toEntity(row.n);
-    const props = row.props as Row;
-    const selfId = row.id as string;
-    return {
-      type: row.type as string,
-      selfId,
-      fromId: row.outgoing ? selfId : other.id,
-      toId: row.outgoing ? other.id : selfId,
-      attributes: storedAttributes(props),
-      createdAt: props.createdAt as string,
-      other,
-    };
-  });
+  return rows.map(toRelationshipRow);
 }
 
 /** Which entity (if any) holds each identifier key. */

@@ -122,10 +122,7 @@ export const cmdbResolvers: Resolvers = {
         { name: input.name, attributes: { ...(input.attributes as object), email: input.email }, groupIds: input.groupIds ?? null },
         'createPerson',
       ),
-    importCMDB: async (_, { input }, ctx) => {
-      const result = await ctx.services.imports.importCMDB(ctx.actor, input);
-      return { ...result, rejected: result.rejected.map((r) => ({ ...r, field: r.field })) };
-    },
+    importCMDB: (_, { input }, ctx) => ctx.services.imports.importCMDB(ctx.actor, input),
   },
   CI: {
     status: (ci) => ci.status ?? 'LIVE',

@@ -204,12 +204,13 @@ export class HistoryService {
   async createBaseline(actor: Actor | null, raw: unknown): Promise<BaselineView> {
     const input = parseInput(createSchema, raw);
     const scope = toScope(input.scope);
-    if ('serviceId' in scope) await this.analysis.dependencies(scope.serviceId, 1).catch(() => {
-      throw new BadUserInputError(`no CI has id ${scope.serviceId}`, 'input.scope.serviceId');
-    });
     const row = await write(this.db, actor, { name: 'createBaseline', permission: 'cmdb.write' }, async (tx) => {
       const takenAt = await repo.now(tx);
-      const snapshot = await this.snapshot(tx, takenAt, scope);
+      const snapshot = await this.snapshot(tx, takenAt, scope).catch((error: unknown) => {
+        // An unknown service is the caller's input, not the dependencies query's.
+        if (error instanceof BadUserInputError && 'serviceId' in scope) throw new BadUserInputError(`no CI has id ${scope.serviceId}`, 'input.scope.serviceId');
+        throw error;
+      });
       const baseline: repo.BaselineRow = {
         id: randomUUID(),
         name: input.name,
