@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
 import { analysisResolvers } from '../modules/analysis';
 import { historyResolvers } from '../modules/history';
+import { createTicketLoaders, servicedeskResolvers } from '../modules/servicedesk';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
 import type { GraphQLContext, Services } from './context';
@@ -27,7 +28,7 @@ export function buildResolvers(): Resolvers[] {
       },
     },
   };
-  return [common, cmdbResolvers, analysisResolvers, historyResolvers];
+  return [common, cmdbResolvers, analysisResolvers, historyResolvers, servicedeskResolvers];
 }
 
 export function createApollo(): ApolloServer<GraphQLContext> {
@@ -57,5 +58,5 @@ export function actorFromHeaders(headers: Record<string, string | string[] | und
 }
 
 export function contextFor(services: Services, actor: Actor | null): GraphQLContext {
-  return { actor, services, loaders: createCmdbLoaders(services.db) };
+  return { actor, services, loaders: createCmdbLoaders(services.db), ticketLoaders: createTicketLoaders(services.tickets, services.changes) };
 }

@@ -4,6 +4,7 @@ import type { Actor } from '../shared/write';
 import type { CmdbLoaders, CmdbService, ImportService, RegistryStore } from '../modules/cmdb';
 import type { AnalysisService } from '../modules/analysis';
 import type { HistoryService } from '../modules/history';
+import type { ChangeService, TicketLoaders, TicketService } from '../modules/servicedesk';
 
 export interface Services {
   db: Db;
@@ -12,6 +13,8 @@ export interface Services {
   imports: ImportService;
   analysis: AnalysisService;
   history: HistoryService;
+  tickets: TicketService;
+  changes: ChangeService;
 }
 
 export interface GraphQLContext {
@@ -19,4 +22,5 @@ export interface GraphQLContext {
   actor: Actor | null;
   services: Services;
   loaders: CmdbLoaders;
+  ticketLoaders: TicketLoaders;
 }

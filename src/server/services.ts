@@ -3,16 +3,23 @@ import type { Db } from '../shared/db';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
 import { AnalysisService } from '../modules/analysis';
 import { HistoryService } from '../modules/history';
+import { ChangeService, TicketService } from '../modules/servicedesk';
 import type { Services } from './context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
   const registries = new RegistryStore(db);
   const precedence = config.sourcePrecedence.includes(MANUAL_SOURCE) ? config.sourcePrecedence : [MANUAL_SOURCE, ...config.sourcePrecedence];
   const analysis = new AnalysisService(db, registries);
+  const cmdb = new CmdbService(db, registries);
+  const tickets = new TicketService(db, analysis, registries);
+  const changes = new ChangeService(db, analysis, tickets, cmdb);
+  cmdb.useChangeGate(changes);
   return {
     db,
     registries,
-    cmdb: new CmdbService(db, registries),
+    cmdb,
+    tickets,
+    changes,
     imports: new ImportService(db, registries, precedence),
     analysis,
     history: new HistoryService(db, analysis, registries),

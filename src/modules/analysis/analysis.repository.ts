@@ -184,23 +184,51 @@ export interface ScheduledChangeRow {
   title: string | null;
   start: string;
   end: string;
+  /** Of the CIs asked about, those it modifies. */
   ciIds: string[];
+  /** Of the services asked about, those it affects too. */
+  serviceIds: string[];
+  /** Of the customers asked about, those it affects too. */
+  customerIds: string[];
 }
 
 /**
- * Scheduled changes (from the service desk) whose window overlaps [start, end) and that modify any of these CIs.
- * Reads (:Change {plannedStart, plannedEnd, status})-[:MODIFIES]->(:CI); none exist until changes are recorded.
+ * Live changes (from the service desk) whose window overlaps [start, end) and that modify one of these CIs, or
+ * whose own stored impact reaches one of these services or customers. Reads (:Change {plannedStart, plannedEnd,
+ * status})-[:MODIFIES]->(:CI) and its IMPACTS_SERVICE / IMPACTS_CUSTOMER links.
  */
-export async function overlappingChanges(tx: Tx, ciIds: readonly string[], start: string, end: string): Promise<ScheduledChangeRow[]> {
+export async function overlappingChanges(
+  tx: Tx,
+  touched: { ciIds: readonly string[]; serviceIds: readonly string[]; customerIds: readonly string[] },
+  start: string,
+  end: string,
+  excludeId: string | null,
+): Promise<ScheduledChangeRow[]> {
   const rows = await tx.run(
-    `UNWIND $ciIds AS cid
-     MATCH (ci:Entity {id: cid}) USING INDEX ci:Entity(id)
-     MATCH (c:Change)-[:MODIFIES]->(ci)
+    `CALL () {
+       UNWIND $ciIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (c:Change)-[:MODIFIES]->(x) RETURN c, 'ci' AS how, id
+       UNION ALL
+       UNWIND $serviceIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (c:Change)-[:IMPACTS_SERVICE]->(x) RETURN c, 'service' AS how, id
+       UNION ALL
+       UNWIND $customerIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (c:Change)-[:IMPACTS_CUSTOMER]->(x) RETURN c, 'customer' AS how, id
+     }
+     WITH c, how, id
      WHERE c.plannedStart < datetime($end) AND c.plannedEnd > datetime($start)
-       AND NOT coalesce(c.status, '') IN ['CLOSED', 'CANCELLED', 'REJECTED']
+       AND NOT coalesce(c.status, '') IN ['REVIEW', 'CLOSED', 'CANCELLED', 'REJECTED']
+       AND ($excludeId IS NULL OR c.id <> $excludeId)
+     WITH c, collect(DISTINCT CASE how WHEN 'ci' THEN id END) AS ciIds,
+          collect(DISTINCT CASE how WHEN 'service' THEN id END) AS serviceIds,
+          collect(DISTINCT CASE how WHEN 'customer' THEN id END) AS customerIds
      RETURN c.id AS changeId, c.number AS number, c.title AS title, c.plannedStart AS start, c.plannedEnd AS end,
-            collect(DISTINCT ci.id) AS ciIds`,
-    { ciIds, start, end },
+            ciIds, serviceIds, customerIds
+     ORDER BY start, changeId`,
+    { ...touched, start, end, excludeId },
   );
   return rows as unknown as ScheduledChangeRow[];
 }

@@ -32,8 +32,9 @@ const rootCauseSchema = z.object({
 const changeImpactSchema = z
   .object({
     ciIds: ids,
-    window: z.object({ start: z.string(), end: z.string() }),
+    window: z.object({ start: moment, end: moment }),
     maxDepth: depth.nullish().transform((d) => d ?? 10),
+    excludeChangeId: z.string().nullish(),
   })
   .refine((v) => Date.parse(v.window.start) < Date.parse(v.window.end), { message: 'start must be before end', path: ['window', 'end'] });
 
@@ -279,18 +280,30 @@ export class AnalysisService {
     const input = parseInput(changeImpactSchema, raw);
     const impact = await this.impact({ ciIds: input.ciIds, maxDepth: input.maxDepth }, 'input');
     const byId = new Map(impact.affected.map((a) => [a.id, a]));
+    const touched = { ciIds: [...byId.keys()], serviceIds: impact.services.map((s) => s.id), customerIds: impact.customers.map((c) => c.customerId) };
     const overlapping = await this.db.readTx(
-      (tx) => repo.overlappingChanges(tx, [...byId.keys()], input.window.start, input.window.end),
+      async (tx) => {
+        const rows = await repo.overlappingChanges(tx, touched, input.window.start, input.window.end, input.excludeChangeId ?? null);
+        const names = await repo.namesOf(tx, [...new Set(rows.flatMap((r) => [...r.ciIds, ...r.serviceIds]))]);
+        return { rows, names };
+      },
       { operation: 'changeImpact' },
     );
-    const conflicts = overlapping.map((c) => {
-      const touched = c.ciIds.map((id) => byId.get(id) as AffectedRecord);
-      const same = touched.filter((a) => a.depth === 0);
-      const reason = same.length
-        ? `modifies ${same.length} of the same CI(s) in an overlapping window`
-        : `modifies ${touched.length} CI(s) this change takes ${touched.map((a) => a.state).includes('DOWN') ? 'DOWN' : 'DEGRADED'}`;
-      return { changeId: c.changeId, number: c.number, title: c.title, start: c.start, end: c.end, reason };
+    const name = (id: string): string => overlapping.names.get(id) ?? id;
+    const conflicts = overlapping.rows.map((c) => {
+      const same = c.ciIds.filter((id) => byId.get(id)?.depth === 0);
+      const downstream = c.ciIds.filter((id) => (byId.get(id)?.depth ?? 0) > 0);
+      const reasons: string[] = [];
+      if (same.length) reasons.push(`modifies the same CI(s) ${same.map(name).join(', ')} in an overlapping window`);
+      if (downstream.length) {
+        const state = downstream.some((id) => byId.get(id)?.state === 'DOWN') ? 'DOWN' : 'DEGRADED';
+        reasons.push(`modifies ${downstream.map(name).join(', ')}, which this change takes ${state}`);
+      }
+      if (c.serviceIds.length) reasons.push(`also affects service(s) ${c.serviceIds.map(name).join(', ')}`);
+      if (c.customerIds.length) reasons.push(`also affects ${c.customerIds.length} of the same customer(s)`);
+      return { changeId: c.changeId, number: c.number, title: c.title, start: c.start, end: c.end, reason: reasons.join('; ') };
     });
     return { impact, conflicts };
   }
+
 }

@@ -27,16 +27,20 @@ const WRITE_REVISION = `
   CREATE (rev:Revision)
   SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
       rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
-      rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation`;
+      rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation,
+      rev.changeId = $changeId, rev.unauthorized = $unauthorized`;
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
 const ARCHIVE_RELATIONSHIP = `
   CREATE (a)-[was:WAS]->(b)
   SET was = properties(r), was.type = type(r), was.validFrom = r.createdAt, was.validTo = datetime.transaction(),
-      was.actor = $actor`;
+      was.actor = $actor, was.changeId = $changeId`;
 
-function meta(tx: WriteTx): { actor: string; operation: string } {
-  return { actor: tx.actor.id, operation: tx.operation };
+/** Operations that edit an existing CI: without a change record in progress they are flagged unauthorized. */
+const CONTROLLED_OPERATIONS = new Set(['updateCI', 'retireCI']);
+
+function meta(tx: WriteTx): { actor: string; operation: string; changeId: string | null; unauthorized: boolean } {
+  return { actor: tx.actor.id, operation: tx.operation, changeId: tx.changeId, unauthorized: !tx.changeId && CONTROLLED_OPERATIONS.has(tx.operation) };
 }
 
 export function identifierKey(className: string, name: string, value: string): string {
@@ -263,6 +267,10 @@ export interface RevisionRecord {
   validTo: string | null;
   actor: string | null;
   operation: string | null;
+  /** The change record the write was carried out under. */
+  changeId: string | null;
+  /** An edit of an existing CI made without a change record in implementation. */
+  unauthorized: boolean;
 }
 
 /** Every revision of an entity, oldest first. */
@@ -280,6 +288,8 @@ export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionR
       validTo: (props.validTo as string | null) ?? null,
       actor: (props.actor as string | null) ?? null,
       operation: (props.operation as string | null) ?? null,
+      changeId: (props.changeId as string | null) ?? null,
+      unauthorized: props.unauthorized === true,
     };
   });
 }

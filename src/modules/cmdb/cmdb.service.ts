@@ -71,11 +71,36 @@ export function singleTypes(registry: Registry): string[] {
   return registry.allRelationshipTypes().filter((t) => t.single).map((t) => t.name);
 }
 
+/**
+ * Checks that a change record may carry out an edit of these CIs (it is being implemented and modifies them).
+ * The service desk provides it; the CMDB only knows the contract, so the modules stay one-way dependent.
+ */
+export interface ChangeGate {
+  /**
+   * Throws BAD_USER_INPUT naming `field` when the change cannot authorize this edit now: it must be in
+   * implementation and modify every one of `ciIds` (`all`, a CI edit) or at least one (`any`, a relationship).
+   */
+  check(tx: WriteTx, changeId: string, ciIds: readonly string[], field: string, mode: 'all' | 'any'): Promise<void>;
+}
+
 export class CmdbService {
+  private changeGate: ChangeGate | null = null;
+
   constructor(
     private readonly db: Db,
     readonly registries: RegistryStore,
   ) {}
+
+  /** Installs the service desk's change gate (edits naming a changeId are refused until one is installed). */
+  useChangeGate(gate: ChangeGate): void {
+    this.changeGate = gate;
+  }
+
+  private async checkChange(tx: WriteTx, changeId: string | null | undefined, ciIds: readonly string[], mode: 'all' | 'any'): Promise<void> {
+    if (!changeId) return;
+    if (!this.changeGate) throw new BadUserInputError('change records are not available in this deployment', 'input.changeId');
+    await this.changeGate.check(tx, changeId, ciIds, 'input.changeId', mode);
+  }
 
   /** Throws NOT_FOUND unless the entity exists (and has the kind / class asked for). */
   private async requireEntity(tx: WriteTx, id: string, what: string, check?: (e: EntityRecord) => boolean): Promise<EntityRecord> {
@@ -142,9 +167,10 @@ export class CmdbService {
   async updateCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
     const input = parseInput(updateCISchema, raw);
     const registry = await this.registries.current();
-    return write(this.db, actor, { name: 'updateCI', permission: 'cmdb.write' }, async (tx) => {
+    return write(this.db, actor, { name: 'updateCI', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
       const current = await repo.lockEntity(tx, input.id);
       if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+      await this.checkChange(tx, input.changeId, [current.id], 'all');
       if (current.revision !== input.expectedRevision) {
         throw new ConflictError(
           `CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}: it was changed meanwhile; reload and retry`,
@@ -202,11 +228,27 @@ export class CmdbService {
     });
   }
 
+  /**
+   * Sets the version of CIs inside a caller's write transaction (a release deployment): the revision and audit entry
+   * carry the transaction's change record. The caller has checked the change authorizes these CIs.
+   */
+  async setVersionsIn(tx: WriteTx, ciIds: readonly string[], version: string): Promise<void> {
+    for (const id of ciIds) {
+      const current = await repo.lockEntity(tx, id);
+      if (!current || current.kind !== 'ci') throw new NotFoundError('CI', id);
+      if (current.status === 'RETIRED') throw new ConflictError(`CI ${current.name} (${id}) is retired and can no longer be changed`);
+      if (current.version === version) continue;
+      await repo.updateEntities(tx, [{ id, set: { version }, attrSources: JSON.stringify(current.attributeSources), addIdentifiers: [], removeIdentifierKeys: [] }]);
+      tx.audit({ entityType: 'CI', entityId: id, action: 'update', before: { version: current.version }, after: { version } });
+    }
+  }
+
   async retireCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
     const input = parseInput(retireCISchema, raw);
-    return write(this.db, actor, { name: 'retireCI', permission: 'cmdb.write' }, async (tx) => {
+    return write(this.db, actor, { name: 'retireCI', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
       const current = await repo.lockEntity(tx, input.id);
       if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+      await this.checkChange(tx, input.changeId, [current.id], 'all');
       if (input.expectedRevision && current.revision !== input.expectedRevision) {
         throw new ConflictError(`CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}`, {
           currentRevision: current.revision,
@@ -225,11 +267,12 @@ export class CmdbService {
     const input = parseInput(relateSchema, raw);
     const registry = await this.registries.current();
     if (input.fromId === input.toId) throw new BadUserInputError('a CI cannot be related to itself', 'input.toId');
-    return write(this.db, actor, { name: 'relateCIs', permission: 'cmdb.write' }, async (tx) => {
+    return write(this.db, actor, { name: 'relateCIs', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
       const [from, to] = await Promise.all([
         this.requireEntity(tx, input.fromId, 'record'),
         this.requireEntity(tx, input.toId, 'record'),
       ]);
+      await this.checkChange(tx, input.changeId, [from, to].filter((e) => e.kind === 'ci').map((e) => e.id), 'any');
       const violation = registry.relationshipViolation(input.type, from.class, to.class);
       if (violation) throw new BadUserInputError(violation, 'input.type');
       for (const [end, field] of [[from, 'input.fromId'], [to, 'input.toId']] as const) {
@@ -249,11 +292,12 @@ export class CmdbService {
 
   async unrelate(actor: Actor | null, raw: unknown): Promise<{ removed: boolean; type: string; fromId: string; toId: string }> {
     const input = parseInput(relateSchema.omit({ attributes: true }), raw);
-    return write(this.db, actor, { name: 'unrelateCIs', permission: 'cmdb.write' }, async (tx) => {
-      const removed = await repo.deleteRelationship(tx, input);
+    return write(this.db, actor, { name: 'unrelateCIs', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
+      await this.checkChange(tx, input.changeId, [input.fromId, input.toId], 'any');
+      const removed = await repo.deleteRelationship(tx, { type: input.type, fromId: input.fromId, toId: input.toId });
       if (!removed) throw new NotFoundError(`relationship ${input.type} from ${input.fromId} to`, input.toId);
-      tx.audit({ entityType: 'Relationship', entityId: `${input.fromId}-${input.type}->${input.toId}`, action: 'unrelate', before: input });
-      return { removed: true, ...input };
+      tx.audit({ entityType: 'Relationship', entityId: `${input.fromId}-${input.type}->${input.toId}`, action: 'unrelate', before: { type: input.type, fromId: input.fromId, toId: input.toId } });
+      return { removed: true, type: input.type, fromId: input.fromId, toId: input.toId };
     });
   }
 

@@ -47,6 +47,7 @@ export const updateCISchema = z.object({
   identifiers: identifiersSchema.nullish(),
   locationId: id.nullish(),
   ownerGroupId: id.nullish(),
+  changeId: id.nullish(),
 });
 export type UpdateCI = z.infer<typeof updateCISchema>;
 
@@ -54,6 +55,7 @@ export const retireCISchema = z.object({
   id,
   expectedRevision: z.number().int().min(1).nullish(),
   reason: z.string().max(2000).nullish(),
+  changeId: id.nullish(),
 });
 
 export const relateSchema = z.object({
@@ -61,6 +63,7 @@ export const relateSchema = z.object({
   fromId: id,
   toId: id,
   attributes: attributesSchema.nullish(),
+  changeId: id.nullish(),
 });
 
 export const defineClassSchema = z.object({

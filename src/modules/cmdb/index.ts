@@ -1,4 +1,4 @@
-export { CmdbService, RegistryStore, MANUAL_SOURCE } from './cmdb.service';
+export { CmdbService, RegistryStore, MANUAL_SOURCE, type ChangeGate } from './cmdb.service';
 export { ImportService, type ImportResult, type ImportProgress, type ImportData, type ImportItemData, type ImportRelationData, type ImportRef } from './import.service';
 export { createCmdbLoaders, type CmdbLoaders } from './cmdb.loaders';
 export { cmdbResolvers } from './cmdb.resolvers';

@@ -115,3 +115,20 @@ export async function relationshipsChangedBetween(tx: Tx, from: string, to: stri
   );
   return rows as unknown as RelationshipChangeRow[];
 }
+
+export interface UnauthorizedRevisionRow {
+  id: string;
+  at: string;
+  actor: string | null;
+  operation: string | null;
+}
+
+/** Revisions written by CI edits without a change record in implementation, newest first. */
+export async function unauthorizedRevisions(tx: Tx): Promise<UnauthorizedRevisionRow[]> {
+  const rows = await tx.run(
+    `MATCH (r:Revision) WHERE r.unauthorized = true AND r.kind = 'ci'
+     RETURN r.id AS id, r.validFrom AS at, r.actor AS actor, r.operation AS operation
+     ORDER BY r.validFrom DESC`,
+  );
+  return rows as unknown as UnauthorizedRevisionRow[];
+}

@@ -16,6 +16,10 @@ export const historyResolvers: Resolvers = {
   },
   CIRevision: {
     ci: (r) => r.entity,
+    change: (r, _, ctx) => (r.changeId ? ctx.ticketLoaders.ticket.load(r.changeId) : null) as never,
+  },
+  CI: {
+    unauthorizedChanges: (ci, _, ctx) => (ci.kind === 'ci' ? ctx.services.history.unauthorizedChanges(ci.id) : []),
   },
   RelationshipSnapshot: {
     type: (r) => r.type as RelationshipTypeName,

@@ -20,6 +20,8 @@ export interface RevisionView {
   validTo: string | null;
   actor: string | null;
   operation: string | null;
+  changeId: string | null;
+  unauthorized: boolean;
   entity: EntityRecord;
   changes: FieldChangeRecord[];
 }
@@ -91,6 +93,8 @@ export interface HealthRecord {
   duplicates: Array<{ key: string; cis: SnapshotCIView[] }>;
   forbiddenRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView; reason: string }>;
   forbiddenRelationshipCount: number;
+  /** CIs edited without a change record in implementation (ITIL: every CMDB change goes through change management). */
+  unauthorizedChanges: Finding;
   drift: DiffRecord['counts'] | null;
 }
 
@@ -158,6 +162,11 @@ export class HistoryService {
     private readonly registries: RegistryStore,
   ) {}
 
+  /** Revisions of a CI written without a change record in implementation. */
+  async unauthorizedChanges(id: string): Promise<RevisionView[]> {
+    return (await this.ciHistory(id)).filter((r) => r.unauthorized);
+  }
+
   async ciHistory(id: string): Promise<RevisionView[]> {
     const revisions = await this.db.readTx((tx) => findRevisionHistory(tx, id), { operation: 'ciHistory' });
     if (!revisions.length) throw new NotFoundError('CI', id);
@@ -172,7 +181,17 @@ export class HistoryService {
       ]);
       const changes = diffFields(previous, fields);
       previous = fields;
-      return { revision: r.entity.revision, validFrom: r.validFrom, validTo: r.validTo, actor: r.actor, operation: r.operation, entity: { ...r.entity, asOf: r.validFrom }, changes };
+      return {
+        revision: r.entity.revision,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+        actor: r.actor,
+        operation: r.operation,
+        changeId: r.changeId,
+        unauthorized: r.unauthorized,
+        entity: { ...r.entity, asOf: r.validFrom },
+        changes,
+      };
     });
   }
 
@@ -278,7 +297,10 @@ export class HistoryService {
     const days = parseInput(z.number().int().min(1).max(36500).nullish(), staleDays, 'staleDays') ?? 90;
     const limit = parseInput(z.number().int().min(0).max(10000).nullish(), sample, 'sample') ?? 100;
     const registry = await this.registries.current();
-    const snapshot = await this.db.readTx(async (tx) => this.snapshot(tx, await repo.now(tx), scope), { operation: 'cmdbHealth' });
+    const { snapshot, unauthorizedRows } = await this.db.readTx(
+      async (tx) => ({ snapshot: await this.snapshot(tx, await repo.now(tx), scope), unauthorizedRows: await repo.unauthorizedRevisions(tx) }),
+      { operation: 'cmdbHealth' },
+    );
     const finding = (items: Array<{ ci: repo.SnapshotCI; detail: string }>): Finding => ({
       count: items.length,
       cis: items.slice(0, limit).map((i) => ({ ci: view(i.ci), detail: i.detail })),
@@ -302,8 +324,15 @@ export class HistoryService {
       const reason = registry.relationshipViolation(r.type, from.class, to.class);
       return reason ? [{ type: r.type, from: view(from), to: view(to), reason }] : [];
     });
+    const unauthorizedByCI = new Map<string, repo.UnauthorizedRevisionRow[]>();
+    for (const row of unauthorizedRows) if (snapshot.cis.has(row.id)) unauthorizedByCI.set(row.id, [...(unauthorizedByCI.get(row.id) ?? []), row]);
+    const unauthorized = [...unauthorizedByCI.entries()].map(([id, rows]) => ({
+      ci: snapshot.cis.get(id) as repo.SnapshotCI,
+      detail: `${rows.length} edit(s) without a change record, latest ${rows[0]?.operation ?? 'edit'} by ${rows[0]?.actor ?? 'unknown'} at ${rows[0]?.at ?? '?'}`,
+    }));
     const drift = baselineId ? (await this.diff({ baselineId }, {})).counts : null;
     return {
+      unauthorizedChanges: finding(unauthorized),
       ciCount: snapshot.cis.size,
       relationshipCount: snapshot.relationships.length,
       missingRequired: finding(missing),

@@ -7,12 +7,28 @@ export interface Actor {
   roles: string[];
 }
 
-export type Permission = 'cmdb.write' | 'cmdb.import' | 'cmdb.admin';
+export type Permission =
+  | 'cmdb.write'
+  | 'cmdb.import'
+  | 'cmdb.admin'
+  /** Log incidents and service requests, comment on one's own tickets (customers, monitoring). */
+  | 'servicedesk.log'
+  /** Work tickets: assign, transition, work notes, problems, known errors, releases. */
+  | 'servicedesk.write'
+  /** Raise and run changes (RFCs), blackout windows. */
+  | 'change.manage'
+  /** Approve or reject as a named CAB approver (the name is checked as well). */
+  | 'change.approve'
+  /** Service-desk configuration: priority matrix, thresholds, catalogue. */
+  | 'servicedesk.admin';
 
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
-  admin: ['cmdb.write', 'cmdb.import', 'cmdb.admin'],
-  editor: ['cmdb.write', 'cmdb.import'],
-  integration: ['cmdb.import'],
+  admin: ['cmdb.write', 'cmdb.import', 'cmdb.admin', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve', 'servicedesk.admin'],
+  editor: ['cmdb.write', 'cmdb.import', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],
+  agent: ['servicedesk.log', 'servicedesk.write', 'change.approve'],
+  'change-manager': ['servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],
+  customer: ['servicedesk.log', 'change.approve'],
+  integration: ['cmdb.import', 'servicedesk.log'],
   viewer: [],
 };
 

@@ -21,6 +21,8 @@ export interface AuditRecord {
 export interface WriteTx extends Tx {
   readonly actor: Actor;
   readonly operation: string;
+  /** The change record (RFC) this write is carried out under, if any: recorded in history and audit. */
+  readonly changeId: string | null;
   audit(record: AuditRecord): void;
   afterCommit(effect: () => Promise<void> | void): void;
 }
@@ -29,12 +31,14 @@ export interface WriteOperation {
   /** The GraphQL mutation or tool name, recorded in the audit trail and the transaction metadata. */
   name: string;
   permission: Permission;
+  /** The change record authorizing this write (validated by the caller before it writes). */
+  changeId?: string | null;
 }
 
 const APPEND_AUDIT = `
 UNWIND $entries AS e
 CREATE (:AuditEntry {
-  id: e.id, at: datetime.transaction(), actor: $actor, operation: $operation,
+  id: e.id, at: datetime.transaction(), actor: $actor, operation: $operation, changeId: $changeId,
   entityType: e.entityType, entityId: e.entityId, action: e.action, before: e.before, after: e.after
 })`;
 
@@ -62,6 +66,7 @@ export async function write<T>(
         write: (cypher, params) => tx.write(cypher, params),
         actor: actor as Actor,
         operation: operation.name,
+        changeId: operation.changeId ?? null,
         audit: (record) => records.push(record),
         afterCommit: (effect) => effects.push(effect),
       };
@@ -75,7 +80,7 @@ export async function write<T>(
           before: r.before === undefined ? null : JSON.stringify(r.before),
           after: r.after === undefined ? null : JSON.stringify(r.after),
         }));
-        await tx.run(APPEND_AUDIT, { entries, actor: (actor as Actor).id, operation: operation.name });
+        await tx.run(APPEND_AUDIT, { entries, actor: (actor as Actor).id, operation: operation.name, changeId: operation.changeId ?? null });
       }
       return value;
     },

@@ -1,0 +1,257 @@
+/** GraphQL resolvers of the service desk: thin, over the services and the per-request loaders. */
+import type { Resolvers } from '../../generated/graphql';
+import type { GraphQLContext } from '../../server/context';
+import type { EntityRecord } from '../cmdb';
+import type { TicketRecord } from './tickets.repository';
+
+type Ctx = GraphQLContext;
+
+const entity = (ctx: Ctx, id: string | null): Promise<EntityRecord | null> => (id ? ctx.loaders.entity.load(id) : Promise.resolve(null));
+const entities = async (ctx: Ctx, ids: readonly string[]): Promise<EntityRecord[]> =>
+  (await ctx.loaders.entity.loadMany([...ids])).filter((e): e is EntityRecord => !!e && !(e instanceof Error));
+const tickets = async (ctx: Ctx, ids: readonly string[]): Promise<TicketRecord[]> =>
+  (await ctx.ticketLoaders.ticket.loadMany([...ids])).filter((t): t is TicketRecord => !!t && !(t instanceof Error));
+const linked = (t: TicketRecord, type: string): string[] => t.links.filter(([l]) => l === type).map(([, id]) => id);
+const backlinked = (t: TicketRecord, type: string): string[] => t.backlinks.filter(([l]) => l === type).map(([, id]) => id);
+const journal = async (ctx: Ctx, t: TicketRecord, kind: string) => (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
+const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
+const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+
+/** Fields every ticket kind shares. */
+const common = {
+  number: (t: TicketRecord) => t.number,
+  description: (t: TicketRecord) => str(t, 'description'),
+  openedBy: (t: TicketRecord) => str(t, 'openedBy') ?? 'unknown',
+  openedAt: (t: TicketRecord) => str(t, 'openedAt') as string,
+  updatedAt: (t: TicketRecord) => str(t, 'updatedAt') as string,
+  workNotes: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'WORK_NOTE'),
+  comments: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'COMMENT'),
+  transitions: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'TRANSITION'),
+  affectedServices: (t: TicketRecord) => t.services,
+  affectedCustomers: (t: TicketRecord) => t.customers,
+};
+
+export const servicedeskResolvers: Resolvers = {
+  Query: {
+    ticketByNumber: (_, { number }, ctx) => ctx.services.tickets.byNumber(number),
+    incident: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Incident'),
+    incidents: (_, { filter, first }, ctx) => ctx.services.tickets.incidents(filter, first),
+    agentQueue: (_, { groupIds, first }, ctx) => ctx.services.tickets.queue(ctx.actor, groupIds, first),
+    problem: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Problem'),
+    problems: (_, { status, first }, ctx) => ctx.services.tickets.list('Problem', status ?? null, first),
+    knownError: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'KnownError'),
+    knownErrors: (_, { filter, first }, ctx) => ctx.services.tickets.searchKnownErrors(filter, first),
+    serviceRequest: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'ServiceRequest'),
+    serviceCatalog: (_, { serviceId }, ctx) => ctx.services.tickets.catalog(serviceId),
+    serviceDeskSettings: (_, __, ctx) => ctx.services.tickets.settings(),
+    priorityFor: (_, { impact, urgency }, ctx) => ctx.services.tickets.priorityFor(impact, urgency),
+    change: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Change'),
+    changes: (_, { status, first }, ctx) => ctx.services.changes.list(status, first),
+    changeSchedule: (_, { from, to }, ctx) => ctx.services.changes.schedule(from, to),
+    release: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Release'),
+    releases: (_, { first }, ctx) => ctx.services.tickets.list('Release', null, first),
+    ciReleases: (_, { ciId }, ctx) => ctx.services.changes.ciReleases(ciId),
+  },
+  Mutation: {
+    logIncident: (_, { input }, ctx) => ctx.services.tickets.logIncident(ctx.actor, input),
+    updateIncident: (_, { input }, ctx) => ctx.services.tickets.updateIncident(ctx.actor, input),
+    assignIncident: (_, { input }, ctx) => ctx.services.tickets.assign(ctx.actor, input, 'Incident'),
+    transitionIncident: (_, { input }, ctx) => ctx.services.tickets.transition(ctx.actor, input, 'Incident'),
+    linkIncident: (_, { input }, ctx) => ctx.services.tickets.linkIncident(ctx.actor, input),
+    declareMajorIncident: (_, { id }, ctx) => ctx.services.tickets.declareMajor(ctx.actor, id),
+    addNote: (_, { input }, ctx) => ctx.services.tickets.addNote(ctx.actor, input),
+    createProblem: (_, { input }, ctx) => ctx.services.tickets.createProblem(ctx.actor, input),
+    updateProblem: (_, { input }, ctx) => ctx.services.tickets.updateProblem(ctx.actor, input),
+    linkIncidentsToProblem: (_, { problemId, incidentIds }, ctx) => ctx.services.tickets.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
+    transitionProblem: (_, { input }, ctx) => ctx.services.tickets.transitionProblem(ctx.actor, input),
+    createCatalogItem: (_, { input }, ctx) => ctx.services.tickets.createCatalogItem(ctx.actor, input),
+    requestItem: (_, { input }, ctx) => ctx.services.tickets.requestItem(ctx.actor, input),
+    decideRequest: (_, { input }, ctx) => ctx.services.tickets.decideRequest(ctx.actor, input),
+    assignRequest: (_, { input }, ctx) => ctx.services.tickets.assign(ctx.actor, input, 'ServiceRequest'),
+    transitionRequest: (_, { input }, ctx) => ctx.services.tickets.transition(ctx.actor, input, 'ServiceRequest'),
+    updateServiceDeskSettings: (_, { input }, ctx) => ctx.services.tickets.updateSettings(ctx.actor, input),
+    createChange: (_, { input }, ctx) => ctx.services.changes.createChange(ctx.actor, input),
+    updateChange: (_, { input }, ctx) => ctx.services.changes.updateChange(ctx.actor, input),
+    setWorkOrder: (_, { input }, ctx) => ctx.services.changes.setWorkOrder(ctx.actor, input),
+    submitChange: (_, { input }, ctx) => ctx.services.changes.submit(ctx.actor, input),
+    approveChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'APPROVED'),
+    rejectChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'REJECTED'),
+    scheduleChange: (_, { id }, ctx) => ctx.services.changes.scheduleChange(ctx.actor, id),
+    startChange: (_, { id }, ctx) => ctx.services.changes.start(ctx.actor, id),
+    completeChange: (_, { input }, ctx) => ctx.services.changes.complete(ctx.actor, input),
+    closeChange: (_, { input }, ctx) => ctx.services.changes.close(ctx.actor, input),
+    cancelChange: (_, { input }, ctx) => ctx.services.changes.cancel(ctx.actor, input),
+    createBlackoutWindow: (_, { input }, ctx) => ctx.services.changes.createBlackout(ctx.actor, input),
+    createRelease: (_, { input }, ctx) => ctx.services.changes.createRelease(ctx.actor, input),
+    deployRelease: (_, { input }, ctx) => ctx.services.changes.deploy(ctx.actor, input),
+  },
+  TicketRef: {
+    kind: (t) => t.kind,
+    title: (t) => t.title,
+    status: (t) => t.status,
+  },
+  Incident: {
+    ...common,
+    shortDescription: (t) => t.title,
+    status: (t) => t.status as never,
+    impact: (t) => t.props.impact as never,
+    urgency: (t) => t.props.urgency as never,
+    priority: (t) => t.props.priority as number,
+    category: (t) => str(t, 'category'),
+    reportedBy: (t) => t.props.reportedBy as never,
+    caller: (t, _, ctx) => entity(ctx, t.callerId),
+    service: (t, _, ctx) => entity(ctx, t.serviceId),
+    affectedCIs: (t, _, ctx) => entities(ctx, t.ciIds),
+    assignmentGroup: (t, _, ctx) => entity(ctx, t.groupId),
+    assignee: (t, _, ctx) => entity(ctx, t.assigneeId),
+    pendingReason: (t) => str(t, 'pendingReason'),
+    completionCode: (t) => str(t, 'completionCode'),
+    resolution: (t) => str(t, 'resolution'),
+    closureAgreement: (t) => str(t, 'closureAgreement'),
+    major: (t) => t.props.major === true,
+    parent: async (t, _, ctx) => (await tickets(ctx, linked(t, 'CHILD_OF')))[0] ?? null,
+    children: (t, _, ctx) => tickets(ctx, backlinked(t, 'CHILD_OF')),
+    duplicateOf: async (t, _, ctx) => (await tickets(ctx, linked(t, 'DUPLICATE_OF')))[0] ?? null,
+    duplicates: (t, _, ctx) => tickets(ctx, backlinked(t, 'DUPLICATE_OF')),
+    problems: (t, _, ctx) => tickets(ctx, linked(t, 'CAUSED_BY')),
+    suggestions: (t, _, ctx) => ctx.services.tickets.suggestions(t),
+    communications: (t, _, ctx) => journal(ctx, t, 'COMMUNICATION'),
+    completedAt: (t) => str(t, 'completedAt'),
+    closedAt: (t) => str(t, 'closedAt'),
+  },
+  TicketServiceImpact: {
+    service: async (s, _, ctx) => (await entity(ctx, s.id)) as EntityRecord,
+    path: (s, _, ctx) => entities(ctx, s.path),
+  },
+  TicketCustomerImpact: {
+    customer: async (c, _, ctx) => (await entity(ctx, c.id)) as EntityRecord,
+    services: (c, _, ctx) => entities(ctx, c.serviceIds),
+  },
+  RelatedIncident: {
+    incident: async (r, _, ctx) => (await ctx.ticketLoaders.ticket.load(r.incidentId)) as TicketRecord,
+  },
+  ApplicableKnownError: {
+    knownError: async (r, _, ctx) => (await ctx.ticketLoaders.ticket.load(r.knownErrorId)) as TicketRecord,
+  },
+  JournalEntry: {
+    kind: (j) => j.kind,
+  },
+  QueueEntry: {
+    incident: async (q, _, ctx) => (await ctx.ticketLoaders.ticket.load(q.id)) as TicketRecord,
+    status: (q) => q.status as never,
+    service: (q, _, ctx) => entity(ctx, q.serviceId),
+    assignmentGroup: async (q, _, ctx) => (await entity(ctx, q.groupId)) as EntityRecord,
+    assignee: (q, _, ctx) => entity(ctx, q.assigneeId),
+  },
+  Problem: {
+    ...common,
+    title: (t) => t.title,
+    status: (t) => t.status as never,
+    owner: (t, _, ctx) => entity(ctx, t.ownerId),
+    category: (t) => str(t, 'category'),
+    origin: (t) => str(t, 'origin') ?? 'PROACTIVE',
+    rootCause: (t) => str(t, 'rootCause'),
+    workaround: (t) => str(t, 'workaround'),
+    fix: (t) => str(t, 'fix'),
+    resolution: (t) => str(t, 'resolution'),
+    affectedCIs: (t, _, ctx) => entities(ctx, t.ciIds),
+    incidents: (t, _, ctx) => tickets(ctx, backlinked(t, 'CAUSED_BY')),
+    knownErrors: (t, _, ctx) => tickets(ctx, linked(t, 'HAS_KNOWN_ERROR')),
+    changes: (t, _, ctx) => tickets(ctx, backlinked(t, 'RESOLVES')),
+  },
+  KnownError: {
+    number: (t) => t.number,
+    title: (t) => t.title,
+    rootCause: (t) => str(t, 'rootCause') ?? '',
+    workaround: (t) => str(t, 'workaround'),
+    fix: (t) => str(t, 'fix'),
+    cis: (t, _, ctx) => entities(ctx, t.ciIds),
+    ciClass: (t) => str(t, 'ciClass'),
+    version: (t) => str(t, 'version'),
+    problem: async (t, _, ctx) => (await tickets(ctx, backlinked(t, 'HAS_KNOWN_ERROR')))[0] ?? null,
+    openedAt: (t) => str(t, 'openedAt') as string,
+  },
+  ServiceRequest: {
+    ...common,
+    title: (t) => t.title,
+    status: (t) => t.status as never,
+    item: async (t, _, ctx) => (await ctx.ticketLoaders.catalogItem.load(t.itemId as string))!,
+    requestedFor: (t, _, ctx) => entity(ctx, t.callerId),
+    approval: (t) => str(t, 'approval') ?? 'NOT_REQUIRED',
+    approver: (t) => str(t, 'approver'),
+    assignmentGroup: (t, _, ctx) => entity(ctx, t.groupId),
+    assignee: (t, _, ctx) => entity(ctx, t.assigneeId),
+    pendingReason: (t) => str(t, 'pendingReason'),
+    completionCode: (t) => str(t, 'completionCode'),
+    details: (t) => (t.props.details ? (JSON.parse(t.props.details as string) as unknown) : null),
+  },
+  CatalogItem: {
+    service: async (i, _, ctx) => (await entity(ctx, i.serviceId)) as EntityRecord,
+    fulfilmentGroup: (i, _, ctx) => entity(ctx, i.groupId),
+  },
+  Change: {
+    ...common,
+    title: (t) => t.title,
+    type: (t) => t.props.type as never,
+    status: (t) => t.status as never,
+    plannedStart: (t) => str(t, 'plannedStart'),
+    plannedEnd: (t) => str(t, 'plannedEnd'),
+    cis: (t, _, ctx) => entities(ctx, t.ciIds),
+    risk: (t) => (t.props.risk ?? 'LOW') as never,
+    workOrders: (t, _, ctx) => ctx.ticketLoaders.workOrders.load(t.id),
+    missingWorkOrders: async (t, _, ctx) => {
+      const present = new Set((await ctx.ticketLoaders.workOrders.load(t.id)).map((w) => w.kind));
+      return (['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const).filter((k) => !present.has(k));
+    },
+    approvals: (t, _, ctx) => ctx.ticketLoaders.approvals.load(t.id),
+    conflicts: (t, _, ctx) => ctx.services.changes.conflicts(t),
+    blackouts: (t, _, ctx) => ctx.services.changes.blackouts(t),
+    problems: (t, _, ctx) => tickets(ctx, linked(t, 'RESOLVES')),
+    releases: (t, _, ctx) => tickets(ctx, backlinked(t, 'INCLUDES')),
+    outcome: (t) => (t.props.outcome ?? null) as never,
+    outcomeNotes: (t) => str(t, 'outcomeNotes'),
+    review: (t) => str(t, 'review'),
+    cmdbUpdates: async (t, _, ctx) => {
+      const under = await ctx.services.changes.revisionsUnder(t.id);
+      const byCI = new Map<string, number[]>();
+      for (const u of under) byCI.set(u.ciId, [...(byCI.get(u.ciId) ?? []), u.revision]);
+      const out = [];
+      for (const [ciId, revisions] of byCI) out.push(...(await ctx.services.history.ciHistory(ciId)).filter((r) => revisions.includes(r.revision)));
+      return out;
+    },
+  },
+  WorkOrder: {
+    kind: (w) => w.kind as never,
+  },
+  Approval: {
+    state: (a) => a.state,
+  },
+  BlackoutWindow: {
+    cis: (b, _, ctx) => entities(ctx, b.ciIds),
+  },
+  ChangeSchedule: {
+    changes: (s, _, ctx) => tickets(ctx, s.changeIds),
+    blackouts: (s) => s.blackouts,
+  },
+  ChangeConflict: {
+    change: (c, _, ctx) => ctx.ticketLoaders.ticket.load(c.changeId),
+  },
+  Release: {
+    number: (t) => t.number,
+    name: (t) => t.title,
+    version: (t) => str(t, 'version') as string,
+    pack: (t) => (t.props.pack as string[] | null) ?? [],
+    changes: (t, _, ctx) => tickets(ctx, linked(t, 'INCLUDES')),
+    cis: (t, _, ctx) => entities(ctx, t.ciIds),
+    deployments: (t, _, ctx) => ctx.ticketLoaders.deployments.load(t.id),
+    environment: (t) => (t.status === 'PLANNED' ? null : (t.status as never)),
+    openedBy: (t) => str(t, 'openedBy') ?? 'unknown',
+    openedAt: (t) => str(t, 'openedAt') as string,
+  },
+  Deployment: {
+    environment: (d) => d.environment as never,
+    release: async (d, _, ctx) => (await ctx.ticketLoaders.ticket.load(d.releaseId)) as TicketRecord,
+    change: (d, _, ctx) => (d.changeId ? ctx.ticketLoaders.ticket.load(d.changeId) : null),
+    cis: (d, _, ctx) => entities(ctx, d.ciIds),
+  },
+};

@@ -1,0 +1,476 @@
+/**
+ * Cypher of tickets (incidents, problems, known errors, service requests, and the parts changes and releases share
+ * with them). Storage: (:Ticket:<Kind> {id, number, title, status, …}) linked to what it touches —
+ * AFFECTS (CIs), REPORTED_FOR (the service a caller named), IMPACTS_SERVICE {state, path} / IMPACTS_CUSTOMER
+ * {serviceIds} (from impact analysis), CALLER / ASSIGNEE / OWNER (Person), ASSIGNED_TO (Group), CAUSED_BY (incident →
+ * problem), HAS_KNOWN_ERROR, APPLIES_TO (known error → CI), CHILD_OF / DUPLICATE_OF (incident → incident),
+ * REQUESTS (request → CatalogItem); (:JournalEntry) notes and transitions hang off HAS_ENTRY.
+ */
+import { int, type Row, type Tx } from '../../shared/db';
+import type { WriteTx } from '../../shared/write';
+
+export type TicketKind = 'Incident' | 'Problem' | 'KnownError' | 'Change' | 'Release' | 'ServiceRequest';
+export const NUMBER_PREFIX: Record<TicketKind, string> = {
+  Incident: 'INC',
+  Problem: 'PRB',
+  KnownError: 'KE',
+  Change: 'CHG',
+  Release: 'REL',
+  ServiceRequest: 'REQ',
+};
+
+export interface ImpactLink {
+  id: string;
+  state: 'DOWN' | 'DEGRADED';
+  path: string[];
+}
+
+export interface TicketRecord {
+  id: string;
+  kind: TicketKind;
+  number: string;
+  title: string;
+  status: string;
+  props: Row;
+  ciIds: string[];
+  services: ImpactLink[];
+  customers: Array<{ id: string; serviceIds: string[] }>;
+  groupId: string | null;
+  assigneeId: string | null;
+  callerId: string | null;
+  ownerId: string | null;
+  serviceId: string | null;
+  itemId: string | null;
+  /** Outgoing links to other tickets: [type, id]. */
+  links: Array<[string, string]>;
+  /** Incoming links from other tickets: [type, id]. */
+  backlinks: Array<[string, string]>;
+}
+
+const TICKET_LINKS = 'CAUSED_BY|RESOLVES|INCLUDES|HAS_KNOWN_ERROR|CHILD_OF|DUPLICATE_OF';
+
+/** Projects ticket `t` with everything it links to (pair with toTicket). */
+const TICKET = `t { .*, kind: [l IN labels(t) WHERE l <> 'Ticket'][0],
+  ciIds: [(t)-[:AFFECTS|MODIFIES|APPLIES_TO|INSTALLS_ON]->(c:CI) | c.id],
+  services: [(t)-[r:IMPACTS_SERVICE]->(s:CI) | {id: s.id, state: r.state, path: r.path}],
+  customers: [(t)-[r:IMPACTS_CUSTOMER]->(o:Organization) | {id: o.id, serviceIds: r.serviceIds}],
+  groupId: head([(t)-[:ASSIGNED_TO]->(g:Group) | g.id]),
+  assigneeId: head([(t)-[:ASSIGNEE]->(p:Person) | p.id]),
+  callerId: head([(t)-[:CALLER]->(p:Person) | p.id]),
+  ownerId: head([(t)-[:OWNER]->(p:Person) | p.id]),
+  serviceId: head([(t)-[:REPORTED_FOR]->(s:CI) | s.id]),
+  itemId: head([(t)-[:REQUESTS]->(i:CatalogItem) | i.id]),
+  links: [(t)-[r:${TICKET_LINKS}]->(o:Ticket) | [type(r), o.id]],
+  backlinks: [(t)<-[r:${TICKET_LINKS}]-(o:Ticket) | [type(r), o.id]] }`;
+
+export function toTicket(row: unknown): TicketRecord {
+  const p = row as Row;
+  const own: Row = { ...p };
+  for (const k of ['kind', 'ciIds', 'services', 'customers', 'groupId', 'assigneeId', 'callerId', 'ownerId', 'serviceId', 'itemId', 'links', 'backlinks']) delete own[k];
+  return {
+    id: p.id as string,
+    kind: p.kind as TicketKind,
+    number: p.number as string,
+    title: p.title as string,
+    status: p.status as string,
+    props: own,
+    ciIds: p.ciIds as string[],
+    services: p.services as ImpactLink[],
+    customers: p.customers as TicketRecord['customers'],
+    groupId: (p.groupId as string | null) ?? null,
+    assigneeId: (p.assigneeId as string | null) ?? null,
+    callerId: (p.callerId as string | null) ?? null,
+    ownerId: (p.ownerId as string | null) ?? null,
+    serviceId: (p.serviceId as string | null) ?? null,
+    itemId: (p.itemId as string | null) ?? null,
+    links: p.links as Array<[string, string]>,
+    backlinks: p.backlinks as Array<[string, string]>,
+  };
+}
+
+export async function findTickets(tx: Tx, ids: readonly string[]): Promise<TicketRecord[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (t:Ticket {id: id}) USING INDEX t:Ticket(id)
+     RETURN ${TICKET} AS t`,
+    { ids },
+  );
+  return rows.map((r) => toTicket(r.t));
+}
+
+export async function findTicketByNumber(tx: Tx, number: string): Promise<TicketRecord | null> {
+  const rows = await tx.run(`MATCH (t:Ticket {number: $number}) RETURN ${TICKET} AS t`, { number });
+  return rows[0] ? toTicket(rows[0].t) : null;
+}
+
+/** Takes the ticket's write lock first (concurrent transitions serialize) and returns it. */
+export async function lockTicket(tx: WriteTx, id: string, kind: TicketKind): Promise<TicketRecord | null> {
+  const rows = await tx.run(
+    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+     WHERE $kind IN labels(t)
+     SET t._lock = true REMOVE t._lock
+     RETURN ${TICKET} AS t`,
+    { id, kind },
+  );
+  return rows[0] ? toTicket(rows[0].t) : null;
+}
+
+/** The next number of a kind, INC0000001 onwards (the counter node serializes concurrent creators). */
+export async function nextNumber(tx: WriteTx, kind: TicketKind): Promise<string> {
+  const prefix = NUMBER_PREFIX[kind];
+  const rows = await tx.run(
+    `MERGE (c:Counter {name: $prefix}) ON CREATE SET c.value = 0
+     SET c.value = c.value + 1
+     RETURN c.value AS value`,
+    { prefix },
+  );
+  return `${prefix}${String(rows[0]?.value as number).padStart(7, '0')}`;
+}
+
+export interface NewTicket {
+  id: string;
+  kind: TicketKind;
+  number: string;
+  props: Row;
+}
+
+/** Creates the ticket node with its kind's label (from the closed TicketKind set, never from input). */
+export async function createTicket(tx: WriteTx, ticket: NewTicket): Promise<void> {
+  await tx.run(
+    `CREATE (t:Ticket:$($kind) {id: $id, number: $number})
+     SET t += $props, t.openedAt = datetime.transaction(), t.updatedAt = datetime.transaction(), t.openedBy = $actor`,
+    { id: ticket.id, number: ticket.number, props: ticket.props, kind: ticket.kind, actor: tx.actor.id },
+  );
+}
+
+/** Sets properties (null removes) and updatedAt. */
+export async function updateTicket(tx: WriteTx, id: string, set: Row): Promise<void> {
+  await tx.run(
+    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+     SET t += $set, t.updatedAt = datetime.transaction()`,
+    { id, set },
+  );
+}
+
+/** Relationship types between tickets and what they touch; the closed set the link helpers accept. */
+export type LinkType =
+  | 'AFFECTS'
+  | 'MODIFIES'
+  | 'APPLIES_TO'
+  | 'INSTALLS_ON'
+  | 'REPORTED_FOR'
+  | 'CALLER'
+  | 'ASSIGNEE'
+  | 'OWNER'
+  | 'ASSIGNED_TO'
+  | 'CAUSED_BY'
+  | 'HAS_KNOWN_ERROR'
+  | 'CHILD_OF'
+  | 'DUPLICATE_OF'
+  | 'RESOLVES'
+  | 'INCLUDES'
+  | 'REQUESTS'
+  | 'OFFERED_BY'
+  | 'FULFILLED_BY';
+
+/** Binds x: the CMDB entity, ticket or catalogue item with id `tid` (each lookup by its unique index). */
+const ANY_TARGET = `CALL (tid) {
+       MATCH (x:Entity {id: tid}) RETURN x
+       UNION MATCH (x:Ticket {id: tid}) RETURN x
+       UNION MATCH (x:CatalogItem {id: tid}) RETURN x
+     }`;
+
+/** Replaces all `type` links of ticket (or catalogue item / blackout) `id` with links to `targetIds`. */
+export async function setLinks(tx: WriteTx, id: string, type: LinkType, targetIds: readonly string[]): Promise<void> {
+  await tx.run(
+    `CALL () {
+       MATCH (t:Ticket {id: $id}) RETURN t
+       UNION MATCH (t:CatalogItem {id: $id}) RETURN t
+       UNION MATCH (t:BlackoutWindow {id: $id}) RETURN t
+     }
+     CALL (t) { MATCH (t)-[r:$($type)]->() DELETE r }
+     WITH t
+     UNWIND $targetIds AS tid
+     ${ANY_TARGET}
+     MERGE (t)-[:$($type)]->(x)`,
+    { id, type, targetIds },
+  );
+}
+
+/** Adds `type` links from each of `fromIds` to `toId` (idempotent). */
+export async function addLinks(tx: WriteTx, fromIds: readonly string[], type: LinkType, toId: string): Promise<void> {
+  await tx.run(
+    `WITH $toId AS tid
+     ${ANY_TARGET}
+     UNWIND $fromIds AS fid
+     MATCH (t:Ticket {id: fid}) USING INDEX t:Ticket(id)
+     MERGE (t)-[:$($type)]->(x)`,
+    { fromIds, type, toId },
+  );
+}
+
+/** Stores the impact analysis of a ticket's CIs: services (state, path) and customers (their affected services). */
+export async function setImpact(tx: WriteTx, id: string, services: readonly ImpactLink[], customers: ReadonlyArray<{ id: string; serviceIds: string[] }>): Promise<void> {
+  await tx.run(
+    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+     CALL (t) { MATCH (t)-[r:IMPACTS_SERVICE|IMPACTS_CUSTOMER]->() DELETE r }
+     CALL (t) {
+       UNWIND $services AS s
+       MATCH (svc:Entity {id: s.id}) USING INDEX svc:Entity(id)
+       CREATE (t)-[:IMPACTS_SERVICE {state: s.state, path: s.path}]->(svc)
+     }
+     CALL (t) {
+       UNWIND $customers AS c
+       MATCH (o:Entity {id: c.id}) USING INDEX o:Entity(id)
+       CREATE (t)-[:IMPACTS_CUSTOMER {serviceIds: c.serviceIds}]->(o)
+     }`,
+    { id, services, customers },
+  );
+}
+
+export interface JournalRow {
+  id: string;
+  ticketId: string;
+  kind: 'WORK_NOTE' | 'COMMENT' | 'COMMUNICATION' | 'TRANSITION';
+  text: string;
+  author: string;
+  at: string;
+  from: string | null;
+  to: string | null;
+}
+
+export async function addJournal(tx: WriteTx, entries: ReadonlyArray<Omit<JournalRow, 'author' | 'at'>>): Promise<void> {
+  await tx.run(
+    `UNWIND $entries AS e
+     MATCH (t:Ticket {id: e.ticketId}) USING INDEX t:Ticket(id)
+     CREATE (t)-[:HAS_ENTRY]->(:JournalEntry {id: e.id, kind: e.kind, text: e.text, author: $actor, at: datetime.transaction(),
+                                             from: e.from, to: e.to})`,
+    { entries, actor: tx.actor.id },
+  );
+}
+
+export async function journalOf(tx: Tx, ticketIds: readonly string[]): Promise<JournalRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ticketIds AS tid
+     MATCH (t:Ticket {id: tid}) USING INDEX t:Ticket(id)
+     MATCH (t)-[:HAS_ENTRY]->(j:JournalEntry)
+     RETURN tid AS ticketId, j.id AS id, j.kind AS kind, j.text AS text, j.author AS author, j.at AS at, j.from AS from, j.to AS to
+     ORDER BY j.at, j.id`,
+    { ticketIds },
+  );
+  return rows as unknown as JournalRow[];
+}
+
+export interface IncidentListFilter {
+  statuses: string[] | null;
+  ciId: string | null;
+  groupId: string | null;
+  major: boolean | null;
+  maxPriority: number | null;
+}
+
+export async function listIncidents(tx: Tx, f: IncidentListFilter, limit: number): Promise<TicketRecord[]> {
+  const rows = await tx.run(
+    `MATCH (t:Incident)
+     WHERE ($statuses IS NULL OR t.status IN $statuses)
+       AND ($major IS NULL OR coalesce(t.major, false) = $major)
+       AND ($maxPriority IS NULL OR t.priority <= $maxPriority)
+       AND ($ciId IS NULL OR EXISTS { (t)-[:AFFECTS]->(:CI {id: $ciId}) })
+       AND ($groupId IS NULL OR EXISTS { (t)-[:ASSIGNED_TO]->(:Group {id: $groupId}) })
+     WITH t ORDER BY t.priority, t.openedAt LIMIT $limit
+     RETURN ${TICKET} AS t`,
+    { ...f, limit: int(limit) },
+  );
+  return rows.map((r) => toTicket(r.t));
+}
+
+export async function listByKind(tx: Tx, kind: TicketKind, statuses: string[] | null, limit: number): Promise<TicketRecord[]> {
+  const rows = await tx.run(
+    `MATCH (t:Ticket) WHERE $kind IN labels(t) AND ($statuses IS NULL OR t.status IN $statuses)
+     WITH t ORDER BY t.openedAt DESC LIMIT $limit
+     RETURN ${TICKET} AS t`,
+    { kind, statuses, limit: int(limit) },
+  );
+  return rows.map((r) => toTicket(r.t));
+}
+
+export interface QueueRow {
+  id: string;
+  priority: number;
+  status: string;
+  openedAt: string;
+  groupId: string;
+  assigneeId: string | null;
+  serviceId: string | null;
+}
+
+/**
+ * The agent queue: open incidents assigned to these groups, by priority then age. Starts from the groups (few) and
+ * expands their ASSIGNED_TO edges, so the cost follows the queue, not the number of tickets.
+ */
+export async function queue(tx: Tx, groupIds: readonly string[], openStatuses: readonly string[], limit: number): Promise<QueueRow[]> {
+  const rows = await tx.run(
+    `UNWIND $groupIds AS gid
+     MATCH (g:Entity {id: gid}) USING INDEX g:Entity(id)
+     MATCH (g)<-[:ASSIGNED_TO]-(t:Incident)
+     WHERE t.status IN $open
+     WITH t, g ORDER BY t.priority, t.openedAt LIMIT $limit
+     RETURN t.id AS id, t.priority AS priority, t.status AS status, t.openedAt AS openedAt, g.id AS groupId,
+            head([(t)-[:ASSIGNEE]->(p:Person) | p.id]) AS assigneeId,
+            coalesce(head([(t)-[:REPORTED_FOR]->(s:CI) | s.id]), head([(t)-[r:IMPACTS_SERVICE]->(s:CI) | s.id])) AS serviceId`,
+    { groupIds, open: openStatuses, limit: int(limit) },
+  );
+  return rows as unknown as QueueRow[];
+}
+
+/** Groups of the person whose email is `email` (case-insensitive). */
+export async function groupsOfPersonByEmail(tx: Tx, email: string): Promise<string[]> {
+  const rows = await tx.run(
+    `MATCH (p:Person) WHERE toLower(p.a_email) = toLower($email)
+     MATCH (p)-[:MEMBER_OF_GROUP]->(g:Group) RETURN DISTINCT g.id AS id`,
+    { email },
+  );
+  return rows.map((r) => r.id as string);
+}
+
+export async function isMember(tx: Tx, personId: string, groupId: string): Promise<{ person: boolean; group: boolean; member: boolean; groupHasMembers: boolean }> {
+  const rows = await tx.run(
+    `OPTIONAL MATCH (p:Person {id: $personId})
+     OPTIONAL MATCH (g:Group {id: $groupId})
+     RETURN p IS NOT NULL AS person, g IS NOT NULL AS group,
+            EXISTS { (p)-[:MEMBER_OF_GROUP]->(g) } AS member, EXISTS { (g)<-[:MEMBER_OF_GROUP]-(:Person) } AS groupHasMembers`,
+    { personId, groupId },
+  );
+  return rows[0] as { person: boolean; group: boolean; member: boolean; groupHasMembers: boolean };
+}
+
+/** Entities by id with their kind and class (for validating references). */
+export async function entityKinds(tx: Tx, ids: readonly string[]): Promise<Map<string, { class: string; isCI: boolean; status: string | null; version: string | null }>> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+     RETURN n.id AS id, n.class AS class, n:CI AS isCI, n.status AS status, n.version AS version`,
+    { ids },
+  );
+  return new Map(rows.map((r) => [r.id as string, { class: r.class as string, isCI: r.isCI as boolean, status: (r.status as string | null) ?? null, version: (r.version as string | null) ?? null }]));
+}
+
+/** Names of CMDB entities by id. */
+export async function namesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN n.id AS id, n.name AS name', { ids });
+  return new Map(rows.map((r) => [r.id as string, r.name as string]));
+}
+
+export interface RelatedIncidentRow {
+  id: string;
+  ciId: string;
+  ciName: string;
+}
+
+/** Open incidents (other than `selfId`) that affect any of these CIs, with the CI they share. */
+export async function openIncidentsOn(tx: Tx, ciIds: readonly string[], openStatuses: readonly string[], selfId: string): Promise<RelatedIncidentRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ciIds AS cid
+     MATCH (c:Entity {id: cid}) USING INDEX c:Entity(id)
+     MATCH (c)<-[:AFFECTS]-(i:Incident)
+     WHERE i.id <> $selfId AND i.status IN $open
+     RETURN i.id AS id, c.id AS ciId, c.name AS ciName`,
+    { ciIds, open: openStatuses, selfId },
+  );
+  return rows as unknown as RelatedIncidentRow[];
+}
+
+export interface KnownErrorMatchRow {
+  id: string;
+  ciId: string;
+  ciName: string;
+  how: 'CI' | 'CLASS';
+}
+
+/** Known errors logged against these CIs, or against their class (and version, when the known error names one). */
+export async function knownErrorsFor(tx: Tx, ciIds: readonly string[]): Promise<KnownErrorMatchRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ciIds AS cid
+     MATCH (c:Entity {id: cid}) USING INDEX c:Entity(id)
+     CALL (c) {
+       MATCH (k:KnownError)-[:APPLIES_TO]->(c) RETURN k, 'CI' AS how
+       UNION
+       MATCH (k:KnownError {ciClass: c.class}) WHERE k.version IS NULL OR k.version = c.version
+       RETURN k, 'CLASS' AS how
+     }
+     RETURN k.id AS id, c.id AS ciId, c.name AS ciName, how`,
+    { ciIds },
+  );
+  return rows as unknown as KnownErrorMatchRow[];
+}
+
+export async function searchKnownErrors(tx: Tx, text: string | null, ciId: string | null, ciClass: string | null, limit: number): Promise<TicketRecord[]> {
+  const rows = await tx.run(
+    `MATCH (t:KnownError)
+     WHERE ($text IS NULL OR toLower(t.title) CONTAINS $text OR toLower(coalesce(t.rootCause, '')) CONTAINS $text
+            OR toLower(coalesce(t.workaround, '')) CONTAINS $text)
+       AND ($ciClass IS NULL OR t.ciClass = $ciClass)
+       AND ($ciId IS NULL OR EXISTS { (t)-[:APPLIES_TO]->(:CI {id: $ciId}) }
+            OR EXISTS { MATCH (c:CI {id: $ciId}) WHERE t.ciClass = c.class AND (t.version IS NULL OR t.version = c.version) })
+     WITH t ORDER BY t.openedAt DESC LIMIT $limit
+     RETURN ${TICKET} AS t`,
+    { text: text?.toLowerCase() ?? null, ciId, ciClass, limit: int(limit) },
+  );
+  return rows.map((r) => toTicket(r.t));
+}
+
+/** Incidents on this CI opened since `since` (repeat-incident detection), with the open problems they are linked to. */
+export async function recentIncidentsOn(tx: Tx, ciId: string, since: string): Promise<Array<{ id: string; problemIds: string[] }>> {
+  const rows = await tx.run(
+    `MATCH (c:Entity {id: $ciId}) USING INDEX c:Entity(id)
+     MATCH (c)<-[:AFFECTS]-(i:Incident) WHERE i.openedAt >= datetime($since)
+     RETURN i.id AS id, [(i)-[:CAUSED_BY]->(p:Problem) WHERE NOT p.status IN ['RESOLVED', 'CLOSED'] | p.id] AS problemIds`,
+    { ciId, since },
+  );
+  return rows as unknown as Array<{ id: string; problemIds: string[] }>;
+}
+
+// ── Settings ──────────────────────────────────────────────────────────────────────────────────────────────
+export async function readSetting(tx: Tx, key: string): Promise<string | null> {
+  const rows = await tx.run('MATCH (s:Setting {key: $key}) RETURN s.value AS value', { key });
+  return (rows[0]?.value as string | undefined) ?? null;
+}
+
+export async function writeSetting(tx: WriteTx, key: string, value: string): Promise<void> {
+  await tx.run('MERGE (s:Setting {key: $key}) SET s.value = $value, s.updatedAt = datetime.transaction(), s.updatedBy = $actor', {
+    key,
+    value,
+    actor: tx.actor.id,
+  });
+}
+
+// ── Catalogue ─────────────────────────────────────────────────────────────────────────────────────────────
+export interface CatalogItemRow {
+  id: string;
+  name: string;
+  description: string | null;
+  requiresApproval: boolean;
+  approver: string | null;
+  serviceId: string;
+  groupId: string | null;
+}
+
+const CATALOG_ITEM = `{ id: i.id, name: i.name, description: i.description, requiresApproval: i.requiresApproval, approver: i.approver,
+  serviceId: head([(i)-[:OFFERED_BY]->(s:CI) | s.id]), groupId: head([(i)-[:FULFILLED_BY]->(g:Group) | g.id]) }`;
+
+export async function createCatalogItem(tx: WriteTx, row: Omit<CatalogItemRow, 'serviceId' | 'groupId'>): Promise<void> {
+  await tx.run(
+    `CREATE (i:CatalogItem {id: $id, name: $name, description: $description, requiresApproval: $requiresApproval, approver: $approver,
+                           createdAt: datetime.transaction()})`,
+    { ...row },
+  );
+}
+
+export async function catalogItems(tx: Tx, ids: readonly string[] | null, serviceId: string | null): Promise<CatalogItemRow[]> {
+  const rows = await tx.run(
+    `MATCH (i:CatalogItem)
+     WHERE ($ids IS NULL OR i.id IN $ids) AND ($serviceId IS NULL OR EXISTS { (i)-[:OFFERED_BY]->(:CI {id: $serviceId}) })
+     RETURN ${CATALOG_ITEM} AS i ORDER BY i.name`,
+    { ids, serviceId },
+  );
+  return rows.map((r) => r.i as CatalogItemRow);
+}
