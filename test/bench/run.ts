@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- SUITE ...] [--cis N] [--rounds R]` — benchmarks, never timed tests.
- * Suites: import (bench:import). Results print as a table and are written to docs/benchmarks/<suite>.json.
+ * `npm run bench [-- SUITE ...] [--cis N] [--rounds R] [--sizes 10000,100000] [--iterations N]` — benchmarks,
+ * never timed tests. Suites: import (bench:import), analysis (bench:analysis), peers (bench:peers: ServiceGraph
+ * beside raw Cypher, PostgreSQL, @neo4j/graphql, naive resolvers, bare graphql-js and HTTP). Results print as
+ * tables and are written to docs/benchmarks/<suite>.json; docs/benchmarks.md is regenerated from those files.
  * Uses NEO4J_URI when set, else its own local Neo4j instance ("bench", 2 GB heap, 2 GB page cache).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,11 +13,13 @@ import { createHarness } from '../helpers/harness';
 import { provisionNeo4j } from '../helpers/test-neo4j';
 import { benchImport } from './import.bench';
 import { benchAnalysis } from './analysis.bench';
+import { benchPeers, type PeersBenchResult } from './peers.bench';
+import { peersTables, writeReport } from './report';
 
-const SUITES = ['import', 'analysis'] as const;
+const SUITES = ['import', 'peers', 'analysis'] as const;
 
-function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number } {
-  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: 40 };
+function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined } {
+  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--cis') out.cis = Number(argv[++i]);
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
       }
       if (suite === 'analysis') {
         const results = [];
-        for (const size of args.sizes) results.push(await benchAnalysis(h, size, args.iterations, log));
+        for (const size of args.sizes) results.push(await benchAnalysis(h, size, args.iterations ?? 40, log));
         for (const r of results) {
           console.log(`\n## analysis — ${r.ciCount} CIs (import ${r.importSeconds.toFixed(1)} s) — ${machine}`);
           console.log('| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio |');
@@ -75,7 +79,23 @@ async function main(): Promise<void> {
         }
         writeFileSync(join(outDir, 'analysis.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
       }
+      if (suite === 'peers') {
+        const results: PeersBenchResult[] = [];
+        const startedAt = new Date().toISOString();
+        for (const size of args.sizes) {
+          const iterations = args.iterations ?? (size <= 20_000 ? 20 : 10);
+          const started = Date.now();
+          const r = await benchPeers(h, { ciCount: size, iterations, warmup: 3, concurrencyOps: size <= 20_000 ? 80 : 40, diffRepeats: 5, log });
+          results.push(r);
+          log(`peers ${size}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+          // Written after every size, so a long run that dies later keeps what it measured.
+          writeFileSync(join(outDir, 'peers.json'), JSON.stringify({ machine, neo4j: neo4j.kind, startedAt, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
+        }
+        console.log(peersTables(results));
+      }
     }
+    writeReport(outDir, join(PROJECT_ROOT, 'docs', 'benchmarks.md'));
+    log('wrote docs/benchmarks.md');
   } finally {
     await h.close();
     await neo4j.stop();

@@ -1,0 +1,46 @@
+/**
+ * Peer: the same schema and resolvers without batching — what a resolver that calls the repository once per field
+ * costs (N+1). The loaders keep their interface but never batch or cache: every `load` runs the same
+ * repository-level Cypher (findEntities / findRelationships / their as-of forms) for one id, in its own transaction.
+ */
+import DataLoader from 'dataloader';
+import { createTicketLoaders } from '../../../src/modules/servicedesk';
+import type { GraphQLContext, Services } from '../../../src/server/context';
+import type { CmdbLoaders } from '../../../src/modules/cmdb';
+import * as repo from '../../../src/modules/cmdb/cmdb.repository';
+import type { EntityRecord } from '../../../src/modules/cmdb';
+import type { Actor } from '../../../src/shared/write';
+
+const ONE_AT_A_TIME = { batch: false, cache: false } as const;
+
+function splitKey(key: string): [string, string] {
+  const bar = key.indexOf('|');
+  return [key.slice(0, bar), key.slice(bar + 1)];
+}
+
+export function naiveLoaders(services: Services): CmdbLoaders {
+  const db = services.db;
+  const entity = new DataLoader<string, EntityRecord | null>(async ([id]) => {
+    const [found] = await db.readTx((tx) => repo.findEntities(tx, [id as string]), { operation: 'naive entity' });
+    return [found ?? null];
+  }, ONE_AT_A_TIME);
+  const relationships = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
+    await db.readTx((tx) => repo.findRelationships(tx, [id as string]), { operation: 'naive relationships' }),
+  ], ONE_AT_A_TIME);
+  const entityAt = new DataLoader<string, EntityRecord | null>(async ([key]) => {
+    const [at, id] = splitKey(key as string);
+    const [found] = await db.readTx((tx) => repo.findRevisionsAt(tx, [id], at), { operation: 'naive entity as of' });
+    return [found ? { ...found, asOf: at } : null];
+  }, ONE_AT_A_TIME);
+  const relationshipsAt = new DataLoader<string, repo.RelationshipRow[]>(async ([key]) => {
+    const [at, id] = splitKey(key as string);
+    const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, [id], at), { operation: 'naive relationships as of' });
+    return [rows.map((r) => ({ ...r, other: { ...r.other, asOf: at }, asOf: at }))];
+  }, ONE_AT_A_TIME);
+  return { entity, relationships, entityAt, relationshipsAt };
+}
+
+/** A request context like `contextFor`, with the unbatched loaders. */
+export function naiveContext(services: Services, actor: Actor | null): GraphQLContext {
+  return { actor, services, loaders: naiveLoaders(services), ticketLoaders: createTicketLoaders(services.tickets, services.changes) };
+}
