@@ -380,6 +380,9 @@ export class ChangeService implements ChangeGate {
     if (!current || current.kind !== 'Release') throw new NotFoundError('Release', input.id);
     const changeIds = current.links.filter(([t]) => t === 'INCLUDES').map(([, id]) => id);
     const linked = await this.tickets.tickets(changeIds);
+    // Environment order first (checked again under the release's lock below).
+    const before = deploymentViolation((await this.deployments([current.id])).map((d) => d.environment as Environment), input.environment);
+    if (before) throw new BadUserInputError(`release ${current.number}: ${before}`, 'input.environment');
     // A production deployment updates the CMDB under a linked change in implementation (so each CI's history names it).
     let underChange: TicketRecord | null = null;
     if (input.environment === 'PRODUCTION') {

@@ -27,6 +27,8 @@ const common = {
   workNotes: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'WORK_NOTE'),
   comments: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'COMMENT'),
   transitions: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'TRANSITION'),
+};
+const impacts = {
   affectedServices: (t: TicketRecord) => t.services,
   affectedCustomers: (t: TicketRecord) => t.customers,
 };
@@ -92,6 +94,7 @@ export const servicedeskResolvers: Resolvers = {
   },
   Incident: {
     ...common,
+    ...impacts,
     shortDescription: (t) => t.title,
     status: (t) => t.status as never,
     impact: (t) => t.props.impact as never,
@@ -191,6 +194,7 @@ export const servicedeskResolvers: Resolvers = {
   },
   Change: {
     ...common,
+    ...impacts,
     title: (t) => t.title,
     type: (t) => t.props.type as never,
     status: (t) => t.status as never,
