@@ -45,6 +45,8 @@ export interface PeerScenarioResult {
   systems: SystemStat[];
   /** How many inputs had every system's answer compared (warm-up and measured). */
   answersChecked: number;
+  /** Statements ServiceGraph sent to Neo4j for one operation of this scenario (the Db executor's counter). */
+  serviceGraphRoundTrips?: number;
 }
 
 export interface ConcurrencyResult {
@@ -68,7 +70,7 @@ export interface PeersBenchResult {
   cisInDatabase: number;
   relationshipsInDatabase: number;
   importSeconds: number;
-  postgres: { version: string; loadSeconds: number; rows: { entities: number; relationships: number } };
+  postgres: { version: string; loadSeconds: number; rows: { entities: number; relationships: number }; impactPlan?: string[] };
   scenarios: PeerScenarioResult[];
   concurrency: ConcurrencyResult[];
   baseline: BaselineResult;
@@ -85,6 +87,8 @@ export interface PeersOptions {
   /** Diff repetitions. */
   diffRepeats: number;
   log: (line: string) => void;
+  /** The Db executor's statement counter (ServiceGraph's round trips are read around its run). */
+  counter?: () => number;
 }
 
 const SG = 'ServiceGraph';
@@ -127,6 +131,7 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
   log(`  [${index}/${total}] ${def.name}: warm-up ${options.warmup} × ${def.systems.length} systems`);
   const samples = new Map<string, number[]>(def.systems.map((s) => [s.name, []]));
   let checked = 0;
+  let trips: number | undefined;
   const round = async (i: number, record: boolean): Promise<void> => {
     const input = def.input();
     const outputs = new Map<string, unknown>();
@@ -134,7 +139,9 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
     const n = def.systems.length;
     for (let k = 0; k < n; k++) {
       const system = def.systems[(i + k) % n] as SystemRun<I>;
+      const before = options.counter?.();
       const { ms, value } = await timed(() => system.run(input));
+      if (system.name === SG && before !== undefined && trips === undefined) trips = (options.counter?.() ?? 0) - before;
       outputs.set(system.name, value);
       if (record) samples.get(system.name)?.push(ms);
     }
@@ -157,7 +164,13 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
     return { system: s.name, ...st, ratioP50: base.p50 / st.p50, ratioP99: base.p99 / st.p99 };
   });
   log(`    ${systems.map((s) => `${s.system} p50 ${s.p50.toFixed(1)} p99 ${s.p99.toFixed(1)} ms`).join(' | ')}`);
-  return { scenario: def.name, ...(def.note ? { note: def.note } : {}), systems, answersChecked: checked };
+  return {
+    scenario: def.name,
+    ...(def.note ? { note: def.note } : {}),
+    systems,
+    answersChecked: checked,
+    ...(trips !== undefined ? { serviceGraphRoundTrips: trips } : {}),
+  };
 }
 
 const IMPACT = `query ($input: ImpactInput!) { impactAnalysis(input: $input) {
@@ -227,6 +240,7 @@ const RAW_PAGE_REL = `CALL (c) {
 
 export async function benchPeers(h: Harness, options: PeersOptions): Promise<PeersBenchResult> {
   const { log, ciCount } = options;
+  options = { ...options, counter: () => h.db.counter.count };
   await h.reset();
   const data = syntheticDataset(ciCount, 1);
   log(`peers ${ciCount}: importing ${data.items.length} items, ${data.relations?.length ?? 0} relations through ServiceGraph`);
@@ -461,6 +475,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       pageScenario(1000),
       oneHop,
     ];
+    // How PostgreSQL runs the impact CTE here (EXPLAIN ANALYZE of one random CI), kept with the results.
+    const planInput = pick(cis).id;
+    const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${pgPeer.IMPACT_SQL('impact_edge')}`, [[planInput], 6]);
+    const impactPlan = plan.rows.map((r: Record<string, string>) => String(Object.values(r)[0]));
     const scenarios: PeerScenarioResult[] = [];
     for (const [i, def] of scenarioDefs.entries()) scenarios.push(await measure(def, options, i + 1, scenarioDefs.length + 2));
 
@@ -591,7 +609,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       cisInDatabase,
       relationshipsInDatabase: edges.length,
       importSeconds,
-      postgres: { version: cluster.version, loadSeconds: loaded.ms / 1000, rows: { entities: entities.length, relationships: edges.length } },
+      postgres: { version: cluster.version, loadSeconds: loaded.ms / 1000, rows: { entities: entities.length, relationships: edges.length }, impactPlan },
       scenarios,
       concurrency,
       baseline: { ciCount: cisInDatabase, changedCIs: changed.length, capture, diff: diffResult.systems },

@@ -31,7 +31,8 @@ export function peersTables(results: PeersBenchResult[]): string {
       '',
     );
     for (const s of r.scenarios) {
-      out.push(`**${s.scenario}** — ${s.systems[0]?.n ?? 0} measured iterations, answers of every system compared on ${s.answersChecked} inputs${s.note ? `; ${s.note}` : ''}`, '');
+      const trips = s.serviceGraphRoundTrips !== undefined ? `; ServiceGraph: ${s.serviceGraphRoundTrips} database round trips per operation` : '';
+      out.push(`**${s.scenario}** — ${s.systems[0]?.n ?? 0} measured iterations, answers of every system compared on ${s.answersChecked} inputs${trips}${s.note ? `; ${s.note}` : ''}`, '');
       out.push(...scenarioTable(s.systems), '');
     }
     for (const c of r.concurrency) {
@@ -57,7 +58,8 @@ interface Goal {
   goal: string;
   size: number;
   value: string;
-  met: boolean;
+  /** undefined: reported, not a goal. */
+  met: boolean | undefined;
 }
 
 function ratioOf(r: PeersBenchResult, scenario: string, system: string): SystemStat | undefined {
@@ -79,20 +81,29 @@ export function goals(results: PeersBenchResult[], imports?: { rows?: Array<{ ra
       if (!pg) continue;
       const demanded = /hub|root cause/.test(s.scenario);
       out.push({
-        goal: `${s.scenario}: vs PostgreSQL at p50 ${demanded ? '(hub / deep: no slower)' : '(reported)'}`,
+        goal: `${s.scenario}: vs PostgreSQL at p50 ${demanded ? '(hub / deep: no slower)' : '(reported, no goal)'}`,
         size,
         value: x2(pg.ratioP50),
-        met: demanded ? pg.ratioP50 <= 1 : true,
+        met: demanded ? pg.ratioP50 <= 1 : undefined,
       });
     }
     for (const s of r.scenarios) {
       const ng = s.systems.find((x) => x.system === '@neo4j/graphql');
       if (!ng) continue;
-      out.push({ goal: `${s.scenario}: never slower than @neo4j/graphql (p50)`, size, value: x2(ng.ratioP50), met: ng.ratioP50 <= 1 });
+      const traversal = /^impact/.test(s.scenario);
+      out.push({
+        goal: `${s.scenario}: never slower than @neo4j/graphql (p50)${traversal ? ' — its @cypher field returns the closure only, without propagation' : ''}`,
+        size,
+        value: x2(ng.ratioP50),
+        met: ng.ratioP50 <= 1,
+      });
     }
     const page = r.scenarios.find((s) => s.scenario.startsWith('page of 100 '));
     const sg = page?.systems.find((s) => s.system === 'ServiceGraph');
     const naive = page?.systems.find((s) => s.system === 'naive resolvers');
+    if (page?.serviceGraphRoundTrips !== undefined) {
+      out.push({ goal: 'page of 100 CIs with nesting: at most 3 round trips', size, value: String(page.serviceGraphRoundTrips), met: page.serviceGraphRoundTrips <= 3 });
+    }
     if (sg && naive) out.push({ goal: 'page of 100 CIs: at least 2.5x the naive resolver’s throughput', size, value: x2(sg.throughput / naive.throughput), met: sg.throughput / naive.throughput >= 2.5 });
   }
   for (const [i, row] of (imports?.rows ?? []).entries()) {
@@ -148,15 +159,16 @@ export function writeReport(outDir: string, mdPath: string): void {
   }
   const all = goals(peers?.results ?? [], imports);
   if (all.length) {
-    const missed = all.filter((g) => !g.met);
+    const judged = all.filter((g) => g.met !== undefined);
+    const missed = judged.filter((g) => !g.met);
     lines.push(
       '## Goals (issue 5), checked against the figures above',
       '',
-      `${all.length - missed.length} of ${all.length} met. Why the misses happen and what they would take: README, "Benchmarks against peers".`,
+      `${judged.length - missed.length} of ${judged.length} goals met. Why the misses happen and what they would take: README, "Benchmarks against peers".`,
       '',
       '| goal | CIs | value | |',
       '|---|---|---|---|',
-      ...all.map((g) => `| ${g.goal} | ${g.size.toLocaleString('en')} | ${g.value} | ${g.met ? 'met' : '**missed**'} |`),
+      ...all.map((g) => `| ${g.goal} | ${g.size.toLocaleString('en')} | ${g.value} | ${g.met === undefined ? 'reported' : g.met ? 'met' : '**missed**'} |`),
       '',
     );
   }

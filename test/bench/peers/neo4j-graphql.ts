@@ -1,6 +1,6 @@
 /**
  * Peer: @neo4j/graphql (Neo4j's auto-generated GraphQL layer) over the same database, typed the way its users type
- * a CMDB: one `CI` node type (label CI) with a relationship field per relationship type and direction, `Party` for
+ * a CMDB: one `CI` node type (labels CI and Entity, so lookups by id use the Entity(id) index) with a relationship field per relationship type and direction, `Party` for
  * groups and organizations, and hand-written @cypher fields for traversals (APOC's breadth-first expansion with a
  * relationship filter passed as an argument — no propagation rules, which it cannot express).
  */
@@ -34,7 +34,7 @@ export function relationshipFields(types: readonly RelationshipTypeDef[]): RelFi
 
 export function typeDefs(fields: readonly RelField[]): string {
   return `
-type CI @node(labels: ["CI"]) {
+type CI @node(labels: ["CI", "Entity"]) {
   id: ID!
   name: String!
   class: String!
@@ -53,7 +53,7 @@ ${fields.map((f) => `  ${f.field}: [${f.target}!]! @relationship(type: "${f.type
     )
 }
 
-type Party @node(labels: ["Party"]) {
+type Party @node(labels: ["Party", "Entity"]) {
   id: ID!
   name: String!
   class: String!

@@ -221,7 +221,7 @@ export async function loadPostgres(pool: pg.Pool, types: readonly RelationshipTy
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-const IMPACT_SQL = (view: 'impact_edge' | 'impact_edge_any'): string => `WITH RECURSIVE walk(id, depth) AS (
+export const IMPACT_SQL = (view: 'impact_edge' | 'impact_edge_any'): string => `WITH RECURSIVE walk(id, depth) AS (
        SELECT e.id, 0 FROM entity e WHERE e.id = ANY($1::text[]) AND e.kind = 'ci'
        UNION
        SELECT x.id, w.depth + 1
