@@ -13,19 +13,21 @@ import { createHarness } from '../helpers/harness';
 import { provisionNeo4j } from '../helpers/test-neo4j';
 import { benchImport } from './import.bench';
 import { benchAnalysis } from './analysis.bench';
+import { benchQueue } from './queue.bench';
 import { benchPeers, type PeersBenchResult } from './peers.bench';
 import { peersTables, writeReport } from './report';
 
-const SUITES = ['import', 'peers', 'analysis'] as const;
+const SUITES = ['import', 'peers', 'analysis', 'queue'] as const;
 
-function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined } {
-  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined };
+function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined; tickets: number } {
+  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined, tickets: 100_000 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--cis') out.cis = Number(argv[++i]);
     else if (a === '--rounds') out.rounds = Number(argv[++i]);
     else if (a === '--sizes') out.sizes = (argv[++i] ?? '').split(',').map(Number);
     else if (a === '--iterations') out.iterations = Number(argv[++i]);
+    else if (a === '--tickets') out.tickets = Number(argv[++i]);
     else if (a === 'all') out.suites.push(...SUITES);
     else out.suites.push(a);
   }
@@ -78,6 +80,14 @@ async function main(): Promise<void> {
           console.log(`| baseline diff, whole CMDB | ${(r.baselineDiffSeconds * 1000).toFixed(0)} | | ${(r.rawSnapshotPairSeconds * 1000).toFixed(0)} | | ${(r.baselineDiffSeconds / r.rawSnapshotPairSeconds).toFixed(2)}x | |`);
         }
         writeFileSync(join(outDir, 'analysis.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
+      }
+      if (suite === 'queue') {
+        const r = await benchQueue(h, args.tickets, args.iterations ?? 20, log);
+        console.log(`\n## agent queue — ${r.tickets} tickets (${r.openTickets} open, ${r.groups} groups; open per group ${r.queueSize.min} … ${r.queueSize.max}) — ${machine}`);
+        console.log('| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio | statements |');
+        console.log('|---|---|---|---|---|---|---|---|');
+        console.log(`| agent queue, first 50 | ${r.api.p50.toFixed(1)} | ${r.api.p99.toFixed(1)} | ${r.raw.p50.toFixed(1)} | ${r.raw.p99.toFixed(1)} | ${r.ratioP50.toFixed(2)}x | ${r.ratioP99.toFixed(2)}x | ${r.statementsPerApiCall} |`);
+        writeFileSync(join(outDir, 'queue.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r }, null, 2) + '\n');
       }
       if (suite === 'peers') {
         const results: PeersBenchResult[] = [];

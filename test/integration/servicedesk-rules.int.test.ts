@@ -10,7 +10,7 @@ let h: Harness;
 const AGENT: Actor = { id: 'agent@desk', roles: ['agent'] };
 const CUSTOMER: Actor = { id: 'cust@client', roles: ['customer'] };
 const CM: Actor = { id: 'cm@desk', roles: ['change-manager'] };
-const ids: Record<string, string> = {};
+const ids = { san: '', lun: '', db: '', app: '', svc: '', other: '', org: '', group: '', other_group: '', alice: '', bob: '' };
 
 async function ci(cls: string, name: string, attributes: Record<string, unknown> = {}, status = 'LIVE'): Promise<string> {
   const d = await h.ok(`mutation($i: CreateCIInput!) { createCI(input: $i) { id } }`, { i: { class: cls, name, status, attributes } });
