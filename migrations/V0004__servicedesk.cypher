@@ -18,3 +18,5 @@ CREATE CONSTRAINT setting_key IF NOT EXISTS FOR (s:Setting) REQUIRE s.key IS UNI
 // CMDB edits made without a change record in implementation (CMDB health, CI.unauthorizedChanges).
 CREATE INDEX revision_unauthorized IF NOT EXISTS FOR (v:Revision) ON (v.unauthorized);
 CREATE INDEX revision_change IF NOT EXISTS FOR (v:Revision) ON (v.changeId);
+// Ticket number counters exist up front, so the first tickets of a kind logged concurrently do not race to create one.
+UNWIND ['INC', 'PRB', 'KE', 'CHG', 'REL', 'REQ'] AS prefix MERGE (c:Counter {name: prefix}) ON CREATE SET c.value = 0;

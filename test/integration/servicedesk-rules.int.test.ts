@@ -312,3 +312,26 @@ describe('agent queue', () => {
     expect(priorities).toEqual([...priorities].sort((a: number, b: number) => a - b));
   });
 });
+
+describe('root cause with tickets', () => {
+  it('takes symptoms from incidents and weighs open incidents and known errors on the candidates', async () => {
+    const onApp = await incident({ shortDescription: 'billing errors', ciIds: [ids.app] });
+    const onSvc = await incident({ shortDescription: 'billing service slow', ciIds: [ids.svc] });
+    const p = (await h.ok(`mutation($i: CreateProblemInput!) { createProblem(input: $i) { id } }`, { i: { title: 'lun firmware', ciIds: [ids.lun], ownerId: ids.alice } })).createProblem;
+    await h.ok(`mutation($i: TransitionProblemInput!) { transitionProblem(input: $i) { status } }`, { i: { id: p.id, to: 'INVESTIGATING' } });
+    const ke = await h.ok(`mutation($i: TransitionProblemInput!) { transitionProblem(input: $i) { knownErrors { number } } }`,
+      { i: { id: p.id, to: 'KNOWN_ERROR', rootCause: 'firmware 1.2 drops paths', workaround: 'fail over the path', knownError: { title: 'LUN path drops', ciClass: 'StorageVolume' } } });
+    const keNumber = ke.transitionProblem.knownErrors[0].number;
+    const r = await h.ok(`query($i: RootCauseInput!) { rootCauseCandidates(input: $i) { ci { name } explains { name } openIncidents knownErrors evidence } }`,
+      { i: { incidentIds: [onApp.id, onSvc.id] } });
+    const lun = r.rootCauseCandidates.find((c: any) => c.ci.name === 'lun-01');
+    expect(lun.explains.map((x: any) => x.name).sort()).toEqual(['Billing Service', 'billing']);
+    expect(lun.knownErrors).toEqual([`${keNumber}: LUN path drops`]);
+    expect(lun.openIncidents.length).toBe(4); // the repeat incidents on lun-01 above, all still open
+    expect(lun.evidence.join('\n')).toContain(`known error(s) apply: ${keNumber}: LUN path drops`);
+    const db = r.rootCauseCandidates.find((c: any) => c.ci.name === 'db-01');
+    expect(db.knownErrors).toEqual([]);
+    const bad = await err(`query($i: RootCauseInput!) { rootCauseCandidates(input: $i) { score } }`, { i: { incidentIds: [ids.app] } });
+    expect(bad).toMatchObject({ field: 'input.incidentIds.0', message: `input.incidentIds.0: ${ids.app} is not an incident` });
+  });
+});

@@ -233,6 +233,42 @@ export async function overlappingChanges(
   return rows as unknown as ScheduledChangeRow[];
 }
 
+export interface TicketSignalRow {
+  id: string;
+  openIncidents: string[];
+  knownErrors: string[];
+}
+
+/**
+ * Service-desk signals on candidate CIs: open incidents affecting them, and known errors recorded against them or
+ * against their class (and version). Reads (:Incident)-[:AFFECTS]->(:CI) and (:KnownError)-[:APPLIES_TO]->(:CI) /
+ * (:KnownError {ciClass, version}).
+ */
+export async function ticketSignals(tx: Tx, ids: readonly string[]): Promise<TicketSignalRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (c:Entity {id: id}) USING INDEX c:Entity(id)
+     RETURN id,
+       [(c)<-[:AFFECTS]-(i:Incident) WHERE i.status IN ['NEW', 'ASSIGNED', 'ACCEPTED', 'PENDING'] | i.number] AS openIncidents,
+       [(c)<-[:APPLIES_TO]-(k:KnownError) | k.number + ': ' + k.title]
+         + COLLECT { MATCH (k:KnownError {ciClass: c.class}) WHERE (k.version IS NULL OR k.version = c.version) AND NOT (k)-[:APPLIES_TO]->(c)
+                     RETURN k.number + ': ' + k.title } AS knownErrors`,
+    { ids },
+  );
+  return rows as unknown as TicketSignalRow[];
+}
+
+/** The CIs incidents affect (root cause from incidents); unknown ids are left out. */
+export async function incidentCIs(tx: Tx, incidentIds: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await tx.run(
+    `UNWIND $incidentIds AS id
+     MATCH (i:Ticket {id: id}) USING INDEX i:Ticket(id) WHERE i:Incident
+     RETURN id, [(i)-[:AFFECTS]->(c:CI) | c.id] AS ciIds`,
+    { incidentIds },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.ciIds as string[]]));
+}
+
 /** Names of CIs by id (for evidence lines a person reads). */
 export async function namesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
   const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) WHERE n:CI RETURN n.id AS id, n.name AS name', { ids });

@@ -23,7 +23,8 @@ const impactSchema = z.object({
 });
 
 const rootCauseSchema = z.object({
-  ciIds: ids,
+  ciIds: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? []),
+  incidentIds: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? []),
   since: z.string().nullish(),
   limit: z.number().int().min(1).max(100).nullish().transform((l) => l ?? 10),
   maxDepth: depth.nullish().transform((d) => d ?? 10),
@@ -72,6 +73,8 @@ export interface RootCauseRecord {
   evidence: string[];
   paths: SymptomPathRecord[];
   recentChanges: Array<{ at: string; actor: string; operation: string; before: unknown; after: unknown }>;
+  openIncidents: string[];
+  knownErrors: string[];
 }
 
 export interface SymptomPathRecord {
@@ -198,11 +201,17 @@ export class AnalysisService {
     const input = parseInput(rootCauseSchema, raw);
     const since = input.since ?? new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString();
     if (Number.isNaN(Date.parse(since))) throw new BadUserInputError('must be an ISO-8601 date-time', 'input.since');
-    const symptoms = [...new Set(input.ciIds)];
+    if (!input.ciIds.length && !input.incidentIds.length) throw new BadUserInputError('give symptomatic CIs (ciIds) or incidents (incidentIds)', 'input.ciIds');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
     return this.db.readTx(
       async (tx) => {
+        const fromIncidents = input.incidentIds.length ? await repo.incidentCIs(tx, input.incidentIds) : new Map<string, string[]>();
+        input.incidentIds.forEach((id, i) => {
+          if (!fromIncidents.has(id)) throw new BadUserInputError(`${id} is not an incident`, `input.incidentIds.${i}`);
+          if (!fromIncidents.get(id)?.length) throw new BadUserInputError(`incident ${id} names no affected CI`, `input.incidentIds.${i}`);
+        });
+        const symptoms = [...new Set([...input.ciIds, ...[...fromIncidents.values()].flat()])];
         const trees = await repo.spanningTrees(tx, symptoms, filter, input.maxDepth, MAX_AFFECTED);
         const names = await repo.namesOf(tx, [...new Set([...symptoms, ...trees.flatMap((t) => t.path)])]);
         this.checkFound(input.ciIds, new Set(names.keys()), 'input.ciIds');
@@ -222,6 +231,7 @@ export class AnalysisService {
           .sort((a, b) => b.coverage - a.coverage)
           .slice(0, 500);
         const changes = ranked.length ? await repo.changesSince(tx, ranked.map((c) => c.id), since) : [];
+        const signals = new Map((ranked.length ? await repo.ticketSignals(tx, ranked.map((c) => c.id)) : []).map((r) => [r.id, r]));
         const changesOf = new Map<string, repo.AuditChangeRow[]>();
         for (const c of changes) changesOf.set(c.entityId, [...(changesOf.get(c.entityId) ?? []), c]);
         const name = (id: string): string => names.get(id) ?? id;
@@ -230,7 +240,10 @@ export class AnalysisService {
           const distances = [...by.values()].map((p) => p.path.length - 1);
           const mean = distances.reduce((a, b) => a + b, 0) / distances.length;
           const recent = changesOf.get(id) ?? [];
-          const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * Math.min(1, recent.length / 2);
+          const tickets = signals.get(id) ?? { openIncidents: [], knownErrors: [] };
+          // Signals: two recent changes, or one known error, or two open incidents on the candidate count fully.
+          const signal = Math.min(1, recent.length / 2 + tickets.knownErrors.length + tickets.openIncidents.length / 2);
+          const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * signal;
           const evidence = [
             `explains ${by.size} of ${symptoms.length} symptoms: ${[...by.keys()].map(name).join(', ')}`,
             ...[...by.entries()].map(([symptom, p]) =>
@@ -241,6 +254,8 @@ export class AnalysisService {
             recent.length
               ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
               : `no configuration change recorded since ${since}`,
+            ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
+            ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
           ];
           return {
             ciId: id,
@@ -250,6 +265,8 @@ export class AnalysisService {
             evidence,
             paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, path: p.path, types: p.types })),
             recentChanges: recent.map((c) => ({ at: c.at, actor: c.actor, operation: c.operation, before: parseJson(c.before), after: parseJson(c.after) })),
+            openIncidents: tickets.openIncidents,
+            knownErrors: tickets.knownErrors,
           };
         });
         // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).

@@ -286,7 +286,7 @@ export async function listIncidents(tx: Tx, f: IncidentListFilter, limit: number
 
 export async function listByKind(tx: Tx, kind: TicketKind, statuses: string[] | null, limit: number): Promise<TicketRecord[]> {
   const rows = await tx.run(
-    `MATCH (t:Ticket) WHERE $kind IN labels(t) AND ($statuses IS NULL OR t.status IN $statuses)
+    `MATCH (t:$($kind)) WHERE t:Ticket AND ($statuses IS NULL OR t.status IN $statuses)
      WITH t ORDER BY t.openedAt DESC LIMIT $limit
      RETURN ${TICKET} AS t`,
     { kind, statuses, limit: int(limit) },
