@@ -21,6 +21,7 @@ export function relationshipFilter(types: readonly RelationshipTypeDef[], direct
 
 export interface ImpactNodeRow extends ImpactNode {
   class: string;
+  name: string;
   status: string | null;
 }
 
@@ -67,7 +68,7 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
          RETURN collect({type: type(r), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
        }
        RETURN n {
-                .id, .class, .status,
+                .id, .class, .name, .status,
                 minimumMembers: n.a_minimumMembers,
                 production: coalesce(n.a_environment, 'production') = 'production',
                 memberCount: COUNT { (n)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
@@ -97,7 +98,7 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
        RETURN collect({type: coalesce(r.type, type(r)), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
      }
      RETURN v {
-              .id, .class, .status,
+              .id, .class, .name, .status,
               minimumMembers: v.a_minimumMembers,
               production: coalesce(v.a_environment, 'production') = 'production',
               memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)

@@ -1,7 +1,9 @@
 /** GraphQL resolvers of the analyses: records carry ids; CIs resolve through the request's DataLoader. */
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../server/context';
 import type { EntityRecord } from '../cmdb';
+import type { CISummary } from './analysis.service';
 
 async function ci(ctx: GraphQLContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
@@ -11,6 +13,40 @@ async function ci(ctx: GraphQLContext, id: string): Promise<EntityRecord> {
 
 async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityRecord[]> {
   return Promise.all(ids.map((id) => ci(ctx, id)));
+}
+
+/** CI fields the closure already holds (see CISummary). */
+const SUMMARY_FIELDS = new Set(['id', 'class', 'name', 'status', '__typename']);
+
+/** True when the field's selection asks only for summary fields (inline fragments included; named fragments are not looked into). */
+function onlySummary(info: GraphQLResolveInfo): boolean {
+  const fits = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.every((sel) =>
+      sel.kind === Kind.FIELD ? SUMMARY_FIELDS.has(sel.name.value) && !sel.selectionSet : sel.kind === Kind.INLINE_FRAGMENT ? fits(sel.selectionSet) : false,
+    );
+  return info.fieldNodes.every((node) => fits(node.selectionSet));
+}
+
+function summaryRecord(id: string, s: CISummary, asOf: string | undefined): EntityRecord {
+  return {
+    id, kind: 'ci', class: s.class, name: s.name, status: (s.status ?? null) as EntityRecord['status'], version: null,
+    attributes: {}, identifiers: {}, attributeSources: {}, createdAt: '', updatedAt: '', revision: 0, ...(asOf ? { asOf } : {}),
+  };
+}
+
+/**
+ * A CI of an analysis answer: when the query asks only for what the closure already returned (id, class, name,
+ * status), it is answered from there — a hub's thousands of affected CIs then cost no second round trip.
+ */
+function analysed(ctx: GraphQLContext, id: string, summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord> | EntityRecord {
+  const s = summaries?.get(id);
+  return s && onlySummary(info) ? summaryRecord(id, s, undefined) : ci(ctx, id);
+}
+
+function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord[]> | EntityRecord[] {
+  if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info)) return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary, undefined));
+  return cis(ctx, ids);
 }
 
 export const analysisResolvers: Resolvers = {
@@ -26,19 +62,19 @@ export const analysisResolvers: Resolvers = {
     affectedCustomers: (r) => r.customers,
   },
   AffectedCI: {
-    ci: (a, _, ctx) => ci(ctx, a.id),
-    path: (a, _, ctx) => cis(ctx, a.path),
+    ci: (a, _, ctx, info) => analysed(ctx, a.id, a.summaries, info),
+    path: (a, _, ctx, info) => analysedList(ctx, a.path, a.summaries, info),
     via: (a) => a.via as RelationshipTypeName | null,
   },
   AffectedService: {
-    service: (a, _, ctx) => ci(ctx, a.id),
-    path: (a, _, ctx) => cis(ctx, a.path),
+    service: (a, _, ctx, info) => analysed(ctx, a.id, a.summaries, info),
+    path: (a, _, ctx, info) => analysedList(ctx, a.path, a.summaries, info),
   },
   AffectedCustomer: {
     customer: (c, _, ctx) => ci(ctx, c.customerId),
   },
   Dependency: {
-    ci: (d, _, ctx) => ci(ctx, d.ciId),
+    ci: (d, _, ctx, info) => analysed(ctx, d.ciId, d.summaries, info),
     relationship: (d) => ({ ...d.relationship, selfId: d.ciId }),
   },
   RootCauseCandidate: {

@@ -39,12 +39,21 @@ const changeImpactSchema = z
   })
   .refine((v) => Date.parse(v.window.start) < Date.parse(v.window.end), { message: 'start must be before end', path: ['window', 'end'] });
 
+/** What the closure already knows of a CI: enough to answer `ci { id class name status }` without loading it. */
+export interface CISummary {
+  class: string;
+  name: string;
+  status: string | null;
+}
+
 export interface AffectedRecord {
   id: string;
   state: ImpactState;
   depth: number;
   path: string[];
   via: string | null;
+  /** Summaries of every CI of the closure (shared by all records of one answer). */
+  summaries?: ReadonlyMap<string, CISummary>;
 }
 
 export interface CustomerImpactRecord {
@@ -61,6 +70,7 @@ export interface ImpactOutcome {
 
 export interface DependencyRecord {
   ciId: string;
+  summaries?: ReadonlyMap<string, CISummary>;
   depth: number;
   relationship: { type: string; fromId: string; toId: string; createdAt: string; attributes: Record<string, unknown> };
 }
@@ -136,8 +146,9 @@ export class AnalysisService {
         const live = new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n]));
         const edges = closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId));
         const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
+        const summaries = new Map(closure.nodes.map((n) => [n.id, { class: n.class, name: n.name, status: n.status }]));
         const affected: AffectedRecord[] = [...result.affected.values()]
-          .map((a) => ({ id: a.id, state: a.state, depth: a.depth, path: pathTo(result.affected, a.id), via: a.viaType }))
+          .map((a) => ({ id: a.id, state: a.state, depth: a.depth, path: pathTo(result.affected, a.id), via: a.viaType, summaries }))
           .sort((x, y) => x.depth - y.depth || x.id.localeCompare(y.id));
         const isService = (id: string): boolean => registry.lineage(live.get(id)?.class ?? '').some((c) => SERVICE_CLASSES.includes(c));
         const services = affected.filter((a) => isService(a.id));
@@ -179,6 +190,7 @@ export class AnalysisService {
       if (!list) next.set(from, (list = []));
       list.push({ other: to, edge });
     }
+    const summaries = new Map(closure.nodes.map((n) => [n.id, { class: n.class, name: n.name, status: n.status }]));
     const out: DependencyRecord[] = [];
     const seen = new Set([ciId]);
     let frontier = [ciId];
@@ -189,7 +201,7 @@ export class AnalysisService {
           if (seen.has(other)) continue;
           seen.add(other);
           following.push(other);
-          out.push({ ciId: other, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt ?? '', attributes: {} } });
+          out.push({ ciId: other, summaries, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt ?? '', attributes: {} } });
         }
       }
       frontier = following;
