@@ -124,7 +124,7 @@ describe('changeImpact', () => {
   });
 
   it('reports a scheduled change whose window overlaps and that modifies an affected CI', async () => {
-    // Change records arrive with the service-desk issue; this one is written by hand in their expected shape.
+    // Written by hand in the service desk's storage shape, so this test pins the query's contract with it.
     await h.cypher(
       `MATCH (ci:CI {name: 'app3'})
        CREATE (c:Change {id: 'chg-1', number: 'CHG0001', title: 'Patch app3', status: 'SCHEDULED',
@@ -132,7 +132,7 @@ describe('changeImpact', () => {
     );
     const q = `query ($input: ChangeImpactInput!) { changeImpact(input: $input) { conflicts { changeId number reason } } }`;
     const overlapping = await h.ok(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-01T22:00:00Z', end: '2026-12-02T02:00:00Z' } } });
-    expect(overlapping.changeImpact.conflicts).toEqual([{ changeId: 'chg-1', number: 'CHG0001', reason: 'modifies 1 CI(s) this change takes DOWN' }]);
+    expect(overlapping.changeImpact.conflicts).toEqual([{ changeId: 'chg-1', number: 'CHG0001', reason: 'modifies app3, which this change takes DOWN' }]);
     const later = await h.ok(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-03T22:00:00Z', end: '2026-12-04T02:00:00Z' } } });
     expect(later.changeImpact.conflicts).toEqual([]);
     const bad = await h.gql(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-04T02:00:00Z', end: '2026-12-03T22:00:00Z' } } });
