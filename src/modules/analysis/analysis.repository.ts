@@ -115,6 +115,7 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
 
 export interface SubscriptionRow {
   customerId: string;
+  name: string;
   serviceIds: string[];
 }
 
@@ -125,10 +126,10 @@ export async function subscribers(tx: Tx, serviceIds: readonly string[]): Promis
      MATCH (s:Entity {id: sid}) USING INDEX s:Entity(id)
      MATCH (o:Organization)-[:SUBSCRIBES_TO]->(s)
      WITH o, collect(s.id) AS serviceIds ORDER BY o.name
-     RETURN o.id AS customerId, serviceIds`,
+     RETURN o.id AS customerId, o.name AS name, serviceIds`,
     { serviceIds },
   );
-  return rows.map((r) => ({ customerId: r.customerId as string, serviceIds: r.serviceIds as string[] }));
+  return rows.map((r) => ({ customerId: r.customerId as string, name: r.name as string, serviceIds: r.serviceIds as string[] }));
 }
 
 export interface TreeRow {

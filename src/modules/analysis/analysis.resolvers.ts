@@ -30,7 +30,7 @@ function onlySummary(info: GraphQLResolveInfo): boolean {
 
 function summaryRecord(id: string, s: CISummary, asOf: string | undefined): EntityRecord {
   return {
-    id, kind: 'ci', class: s.class, name: s.name, status: (s.status ?? null) as EntityRecord['status'], version: null,
+    id, kind: s.party ? 'party' : 'ci', class: s.class, name: s.name, status: (s.status ?? null) as EntityRecord['status'], version: null,
     attributes: {}, identifiers: {}, attributeSources: {}, createdAt: '', updatedAt: '', revision: 0, ...(asOf ? { asOf } : {}),
   };
 }
@@ -71,7 +71,7 @@ export const analysisResolvers: Resolvers = {
     path: (a, _, ctx, info) => analysedList(ctx, a.path, a.summaries, info),
   },
   AffectedCustomer: {
-    customer: (c, _, ctx) => ci(ctx, c.customerId),
+    customer: (c, _, ctx, info) => analysed(ctx, c.customerId, c.summaries, info),
   },
   Dependency: {
     ci: (d, _, ctx, info) => analysed(ctx, d.ciId, d.summaries, info),

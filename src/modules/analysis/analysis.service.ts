@@ -44,6 +44,8 @@ export interface CISummary {
   class: string;
   name: string;
   status: string | null;
+  /** Organizations (customers) are parties, not CIs. */
+  party?: boolean;
 }
 
 export interface AffectedRecord {
@@ -59,6 +61,7 @@ export interface AffectedRecord {
 export interface CustomerImpactRecord {
   customerId: string;
   services: AffectedRecord[];
+  summaries?: ReadonlyMap<string, CISummary>;
 }
 
 export interface ImpactOutcome {
@@ -146,7 +149,7 @@ export class AnalysisService {
         const live = new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n]));
         const edges = closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId));
         const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
-        const summaries = new Map(closure.nodes.map((n) => [n.id, { class: n.class, name: n.name, status: n.status }]));
+        const summaries = new Map<string, CISummary>(closure.nodes.map((n) => [n.id, { class: n.class, name: n.name, status: n.status }]));
         const affected: AffectedRecord[] = [...result.affected.values()]
           .map((a) => ({ id: a.id, state: a.state, depth: a.depth, path: pathTo(result.affected, a.id), via: a.viaType, summaries }))
           .sort((x, y) => x.depth - y.depth || x.id.localeCompare(y.id));
@@ -154,10 +157,11 @@ export class AnalysisService {
         const services = affected.filter((a) => isService(a.id));
         const byService = new Map(services.map((s) => [s.id, s]));
         const subscriptions = services.length ? await repo.subscribers(tx, services.map((s) => s.id)) : [];
+        for (const s of subscriptions) summaries.set(s.customerId, { class: 'Organization', name: s.name, status: null, party: true });
         return {
           affected,
           services,
-          customers: subscriptions.map((s) => ({ customerId: s.customerId, services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord) })),
+          customers: subscriptions.map((s) => ({ customerId: s.customerId, summaries, services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord) })),
           truncated: result.truncated || closure.nodes.length > MAX_AFFECTED,
         };
       },
