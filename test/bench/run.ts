@@ -43,7 +43,11 @@ async function main(): Promise<void> {
   process.env.NEO4J_URI = neo4j.uri;
   process.env.NEO4J_USER = neo4j.user;
   process.env.NEO4J_PASSWORD = neo4j.password;
-  const h = await createHarness();
+  // A harness that fails to start must not leave the Neo4j it was given running.
+  const h = await createHarness().catch(async (error: unknown) => {
+    await neo4j.stop();
+    throw error;
+  });
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Neo4j via ${neo4j.kind}`;
   const outDir = join(PROJECT_ROOT, 'docs', 'benchmarks');
   mkdirSync(outDir, { recursive: true });
