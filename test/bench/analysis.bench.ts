@@ -104,7 +104,9 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
         raw(async (tx) => {
           const trees = await analysisRepo.spanningTrees(tx, ids, depFilter, 10, MAX_AFFECTED);
           await analysisRepo.namesOf(tx, [...new Set(trees.flatMap((t) => t.path))]);
-          await analysisRepo.changesSince(tx, [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))].slice(0, 500), asOf);
+          const ends = [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))].slice(0, 500);
+          await analysisRepo.changesSince(tx, ends, asOf);
+          await analysisRepo.ticketSignals(tx, ends);
         }),
     },
     {

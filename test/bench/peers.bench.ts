@@ -399,6 +399,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
                 await analysisRepo.namesOf(tx, [...new Set([...ids, ...trees.flatMap((t) => t.path)])]);
                 const ends = [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))];
                 await analysisRepo.changesSince(tx, ends.slice(0, 500), asOf);
+                await analysisRepo.ticketSignals(tx, ends.slice(0, 500));
                 return ends;
               }),
           },
