@@ -310,6 +310,15 @@ describe('agent queue', () => {
     expect(q.agentQueue.find((e: any) => e.incident.number === low.number)).toMatchObject({ priority: 4, service: { name: 'Billing Service' }, slaDueAt: null });
     const priorities = q.agentQueue.map((e: any) => e.priority);
     expect(priorities).toEqual([...priorities].sort((a: number, b: number) => a - b));
+    // One bounded statement for the queue (with the incidents), one for the people, groups and services it names.
+    const trips = async (first: number): Promise<number> => {
+      const before = h.db.counter.count;
+      await h.ok(`query($f: Int) { agentQueue(first: $f) { incident { number shortDescription } priority service { name } assignmentGroup { name } assignee { name } } }`, { f: first }, AGENT);
+      return h.db.counter.count - before;
+    };
+    const one = await trips(1);
+    expect(one).toBeLessThanOrEqual(3); // the actor's groups, the queue, the entities
+    expect(await trips(100)).toBe(one);
   });
 });
 

@@ -19,7 +19,18 @@ async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityR
 const SUMMARY_FIELDS = new Set(['id', 'class', 'name', 'status', '__typename']);
 
 /** True when the field's selection asks only for summary fields (inline fragments included; named fragments are not looked into). */
+const summaryVerdicts = new WeakMap<readonly unknown[], boolean>();
+
 function onlySummary(info: GraphQLResolveInfo): boolean {
+  // The same field nodes come back for every item of a list: decide once per operation and field.
+  const known = summaryVerdicts.get(info.fieldNodes);
+  if (known !== undefined) return known;
+  const verdict = summaryOnly(info);
+  summaryVerdicts.set(info.fieldNodes, verdict);
+  return verdict;
+}
+
+function summaryOnly(info: GraphQLResolveInfo): boolean {
   const fits = (set: SelectionSetNode | undefined): boolean =>
     !!set &&
     set.selections.every((sel) =>

@@ -35,8 +35,9 @@ async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: stri
   return rows.filter((r) => r.type === type && (r.fromId === self.id) === outgoing).map((r) => r.other);
 }
 
-function relationshipOther(ctx: GraphQLContext, rel: RelationshipView, end: 'from' | 'to'): Promise<EntityRecord | null> {
+function relationshipOther(ctx: GraphQLContext, rel: RelationshipView, end: 'from' | 'to'): Promise<EntityRecord | null> | EntityRecord {
   const id = end === 'from' ? rel.fromId : rel.toId;
+  if (rel.other?.id === id) return rel.other;
   return rel.asOf ? ctx.loaders.entityAt.load(atKey(rel.asOf, id)) : ctx.loaders.entity.load(id);
 }
 
@@ -144,9 +145,10 @@ export const cmdbResolvers: Resolvers = {
     direction: (rel) => (rel.fromId === rel.selfId ? 'OUTGOING' : 'INCOMING'),
     from: async (rel, _, ctx) => mustExist(await relationshipOther(ctx, rel, 'from'), rel.fromId),
     to: async (rel, _, ctx) => mustExist(await relationshipOther(ctx, rel, 'to'), rel.toId),
-    ci: async (rel, _, ctx) => {
-      const other = await relationshipOther(ctx, rel, rel.fromId === rel.selfId ? 'to' : 'from');
-      return other?.kind === 'ci' ? other : null;
+    ci: (rel, _, ctx) => {
+      const other = relationshipOther(ctx, rel, rel.fromId === rel.selfId ? 'to' : 'from');
+      const keepCI = (o: EntityRecord | null): EntityRecord | null => (o?.kind === 'ci' ? o : null);
+      return other instanceof Promise ? other.then(keepCI) : keepCI(other);
     },
   },
   Node: {

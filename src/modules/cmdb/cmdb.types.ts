@@ -31,6 +31,8 @@ export interface RelationshipView {
   createdAt: string;
   /** As-of reads: the ends resolve as they stood then. */
   asOf?: string;
+  /** The other end's record, when the reader already loaded it (answers `ci`, `from` or `to` without a loader). */
+  other?: EntityRecord;
 }
 
 export interface CIConnectionRecord {

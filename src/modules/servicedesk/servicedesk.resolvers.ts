@@ -140,7 +140,10 @@ export const servicedeskResolvers: Resolvers = {
     kind: (j) => j.kind,
   },
   QueueEntry: {
-    incident: async (q, _, ctx) => (await ctx.ticketLoaders.ticket.load(q.id)) as TicketRecord,
+    incident: (q, _, ctx) => {
+      ctx.ticketLoaders.ticket.prime(q.id, q.ticket);
+      return q.ticket;
+    },
     status: (q) => q.status as never,
     service: (q, _, ctx) => entity(ctx, q.serviceId),
     assignmentGroup: async (q, _, ctx) => (await entity(ctx, q.groupId)) as EntityRecord,

@@ -302,11 +302,14 @@ export interface QueueRow {
   groupId: string;
   assigneeId: string | null;
   serviceId: string | null;
+  /** The whole incident, so the queue's entries need no second read. */
+  ticket: TicketRecord;
 }
 
 /**
- * The agent queue: open incidents assigned to these groups, by priority then age. Starts from the groups (few) and
- * expands their ASSIGNED_TO edges, so the cost follows the queue, not the number of tickets.
+ * The agent queue: open incidents assigned to these groups, by priority then age, each with its whole record.
+ * Starts from the groups (few) and expands their ASSIGNED_TO edges, so the cost follows the groups' tickets, not
+ * the number of tickets in the desk.
  */
 export async function queue(tx: Tx, groupIds: readonly string[], openStatuses: readonly string[], limit: number): Promise<QueueRow[]> {
   const rows = await tx.run(
@@ -315,12 +318,22 @@ export async function queue(tx: Tx, groupIds: readonly string[], openStatuses: r
      MATCH (g)<-[:ASSIGNED_TO]-(t:Incident)
      WHERE t.status IN $open
      WITH t, g ORDER BY t.priority, t.openedAt LIMIT $limit
-     RETURN t.id AS id, t.priority AS priority, t.status AS status, t.openedAt AS openedAt, g.id AS groupId,
-            head([(t)-[:ASSIGNEE]->(p:Person) | p.id]) AS assigneeId,
-            coalesce(head([(t)-[:REPORTED_FOR]->(s:CI) | s.id]), head([(t)-[r:IMPACTS_SERVICE]->(s:CI) | s.id])) AS serviceId`,
+     RETURN g.id AS groupId, ${TICKET} AS t`,
     { groupIds, open: openStatuses, limit: int(limit) },
   );
-  return rows as unknown as QueueRow[];
+  return rows.map((r) => {
+    const ticket = toTicket(r.t);
+    return {
+      id: ticket.id,
+      priority: ticket.props.priority as number,
+      status: ticket.status,
+      openedAt: ticket.props.openedAt as string,
+      groupId: r.groupId as string,
+      assigneeId: ticket.assigneeId,
+      serviceId: ticket.serviceId ?? ticket.services[0]?.id ?? null,
+      ticket,
+    };
+  });
 }
 
 /** Groups of the person whose email is `email` (case-insensitive). */
