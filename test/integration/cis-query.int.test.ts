@@ -120,6 +120,18 @@ describe('round trips', () => {
     expect(trips).toBe(3);
   });
 
+  it('answers relationship summaries (the other end asked only for id, class, name, status) the same as full records', async () => {
+    const LIGHT = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id relationships { type direction ci { id name class status } } } } } }`;
+    const FULL = LIGHT.replace('ci { id name class status }', 'ci { id name class status attributes }');
+    const light = await roundTrips(LIGHT, { first: 50 });
+    const full = await roundTrips(FULL, { first: 50 });
+    expect(light.trips).toBe(2);
+    expect(full.trips).toBe(2);
+    const strip = (d: any) => d.cis.edges.map((e: any) => e.node.relationships.map((r: any) => ({ ...r, ci: r.ci && { id: r.ci.id, name: r.ci.name, class: r.ci.class, status: r.ci.status } })));
+    expect(strip(light.data)).toEqual(strip(full.data));
+    expect(light.data.cis.edges.flatMap((e: any) => e.node.relationships).length).toBeGreaterThan(50);
+  });
+
   it('refuses queries nested beyond the depth limit', async () => {
     let deep = 'name';
     for (let i = 0; i < 8; i++) deep = `relationships { ci { ${deep} } }`;

@@ -1,5 +1,6 @@
 /** GraphQL resolvers of the analyses: records carry ids; CIs resolve through the request's DataLoader. */
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { onlySummary } from '../../shared/graphql/lookahead';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../server/context';
 import type { EntityRecord } from '../cmdb';
@@ -13,30 +14,6 @@ async function ci(ctx: GraphQLContext, id: string): Promise<EntityRecord> {
 
 async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityRecord[]> {
   return Promise.all(ids.map((id) => ci(ctx, id)));
-}
-
-/** CI fields the closure already holds (see CISummary). */
-const SUMMARY_FIELDS = new Set(['id', 'class', 'name', 'status', '__typename']);
-
-/** True when the field's selection asks only for summary fields (inline fragments included; named fragments are not looked into). */
-const summaryVerdicts = new WeakMap<readonly unknown[], boolean>();
-
-function onlySummary(info: GraphQLResolveInfo): boolean {
-  // The same field nodes come back for every item of a list: decide once per operation and field.
-  const known = summaryVerdicts.get(info.fieldNodes);
-  if (known !== undefined) return known;
-  const verdict = summaryOnly(info);
-  summaryVerdicts.set(info.fieldNodes, verdict);
-  return verdict;
-}
-
-function summaryOnly(info: GraphQLResolveInfo): boolean {
-  const fits = (set: SelectionSetNode | undefined): boolean =>
-    !!set &&
-    set.selections.every((sel) =>
-      sel.kind === Kind.FIELD ? SUMMARY_FIELDS.has(sel.name.value) && !sel.selectionSet : sel.kind === Kind.INLINE_FRAGMENT ? fits(sel.selectionSet) : false,
-    );
-  return info.fieldNodes.every((node) => fits(node.selectionSet));
 }
 
 function summaryRecord(id: string, s: CISummary, asOf: string | undefined): EntityRecord {

@@ -8,6 +8,10 @@ export interface CmdbLoaders {
   entity: DataLoader<string, EntityRecord | null>;
   /** Relationships of an entity in both directions; loading them also primes `entity` with the other ends. */
   relationships: DataLoader<string, repo.RelationshipRow[]>;
+  /** Relationships with only a summary of the other end (for selections that ask no more of it). */
+  relationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
+  /** Ids whose full relationships this request asked for (then the summaries would be a wasted statement). */
+  fullRelationshipsAsked?: Set<string>;
   /** As-of reads, keyed by `asOf|id`: entities and relationships as they stood then. */
   entityAt: DataLoader<string, EntityRecord | null>;
   relationshipsAt: DataLoader<string, repo.RelationshipRow[]>;
@@ -52,6 +56,15 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
     },
     { maxBatchSize: 5000 },
   );
+  const relationshipSummaries = new DataLoader<string, repo.RelationshipRow[]>(
+    async (ids) => {
+      const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids), { operation: 'load relationship summaries' });
+      const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
+      for (const row of rows) bySelf.get(row.selfId)?.push(row);
+      return ids.map((id) => bySelf.get(id) ?? []);
+    },
+    { maxBatchSize: 5000 },
+  );
   const entityAt = new DataLoader<string, EntityRecord | null>(
     (keys) =>
       byMoment(
@@ -82,5 +95,5 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
       ),
     { maxBatchSize: 5000 },
   );
-  return { entity, relationships, entityAt, relationshipsAt };
+  return { entity, relationships, relationshipSummaries, entityAt, relationshipsAt };
 }

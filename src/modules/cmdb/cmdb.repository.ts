@@ -136,6 +136,23 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
   return rows.map(toRelationshipRow);
 }
 
+/**
+ * Relationships of many entities with only a summary of the other end ({id, class, name, status}): for queries that
+ * ask no more of it. A fraction of `findRelationships`' cost (no properties, identifiers or source maps of the
+ * neighbours); the rows are not used to prime the entity loader.
+ */
+export async function findRelationshipSummaries(tx: Tx, ids: readonly string[]): Promise<RelationshipRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self)-[r]-(n:Entity) WHERE NOT r:WAS
+     RETURN id, type(r) AS type, startNode(r) = self AS outgoing, properties(r) AS props,
+            n {.id, .class, .name, .status, .createdAt, .updatedAt, .revision, kind: CASE WHEN n:CI THEN 'ci' ELSE 'party' END} AS n`,
+    { ids },
+  );
+  return rows.map(toRelationshipRow);
+}
+
 /** One relationship seen from its `from` end, or undefined. */
 export async function findRelationship(tx: Tx, type: string, fromId: string, toId: string): Promise<RelationshipRow | undefined> {
   const rows = await tx.run(

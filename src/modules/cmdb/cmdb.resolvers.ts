@@ -1,5 +1,7 @@
 /** GraphQL resolvers of the CMDB (CIs, classes, relationships), contacts and import. */
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Resolvers, RelationshipTypeName } from '../../generated/graphql';
+import { SUMMARY_FIELDS, decided, selectsOnly } from '../../shared/graphql/lookahead';
 import { BadUserInputError } from '../../shared/errors';
 import type { GraphQLContext } from '../../server/context';
 import type { CIListFilter } from './cmdb.repository';
@@ -25,9 +27,39 @@ function decodeCursor(cursor: string): { name: string; id: string } {
   throw new BadUserInputError('not a cursor returned by this API', 'after');
 }
 
+const RELATIONSHIP_PLAIN = new Set(['type', 'direction', 'attributes', 'createdAt', '__typename']);
+const RELATIONSHIP_ENDS = new Set(['ci', 'from', 'to']);
+
+/** `relationships { type direction ci { id name class status } … }`: nothing beyond summaries of the other ends. */
+function onlyRelationshipSummaries(info: GraphQLResolveInfo): boolean {
+  const fits = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.every((sel) => {
+      if (sel.kind === Kind.INLINE_FRAGMENT) return fits(sel.selectionSet);
+      if (sel.kind !== Kind.FIELD) return false;
+      if (RELATIONSHIP_PLAIN.has(sel.name.value)) return !sel.selectionSet;
+      return RELATIONSHIP_ENDS.has(sel.name.value) && selectsOnly(sel.selectionSet, SUMMARY_FIELDS);
+    });
+  return decided(info, 'relationship-summaries', (nodes) => nodes.every((n) => fits(n.selectionSet)));
+}
+
 /** A record's relationships: live, or as they stood at the record's `asOf`. */
 function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.RelationshipRow[]> {
-  return self.asOf ? ctx.loaders.relationshipsAt.load(atKey(self.asOf, self.id)) : ctx.loaders.relationships.load(self.id);
+  if (self.asOf) return ctx.loaders.relationshipsAt.load(atKey(self.asOf, self.id));
+  (ctx.loaders.fullRelationshipsAsked ??= new Set()).add(self.id);
+  return ctx.loaders.relationships.load(self.id);
+}
+
+/**
+ * The relationships field: the cheaper summaries when the selection asks no more of the other ends and no sibling
+ * field (location, support groups, …) loads this CI's full relationships anyway. Sibling resolvers of one object are
+ * all invoked before a microtask passes, so one await is enough to see them; the loaders' batches wait longer.
+ */
+async function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: GraphQLResolveInfo): Promise<repo.RelationshipRow[]> {
+  if (self.asOf || !onlyRelationshipSummaries(info)) return relationshipsOf(ctx, self);
+  await Promise.resolve();
+  if (ctx.loaders.fullRelationshipsAsked?.has(self.id)) return relationshipsOf(ctx, self);
+  return ctx.loaders.relationshipSummaries.load(self.id);
 }
 
 async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean): Promise<EntityRecord[]> {
@@ -131,8 +163,8 @@ export const cmdbResolvers: Resolvers = {
     ownerGroup: async (ci, _, ctx) => (await relatedOfType(ctx, ci, 'OWNED_BY', true))[0] ?? null,
     supportGroups: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUPPORTED_BY', true),
     subscribers: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUBSCRIBES_TO', false),
-    relationships: async (ci, { direction, types }, ctx) => {
-      const rows = await relationshipsOf(ctx, ci);
+    relationships: async (ci, { direction, types }, ctx, info) => {
+      const rows = await relationshipsField(ctx, ci, info);
       return rows.filter(
         (r) =>
           (!types || types.includes(r.type as RelationshipTypeName)) &&

@@ -27,6 +27,9 @@ export function naiveLoaders(services: Services): CmdbLoaders {
   const relationships = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
     await db.readTx((tx) => repo.findRelationships(tx, [id as string]), { operation: 'naive relationships' }),
   ], ONE_AT_A_TIME);
+  const relationshipSummaries = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
+    await db.readTx((tx) => repo.findRelationshipSummaries(tx, [id as string]), { operation: 'naive relationship summaries' }),
+  ], ONE_AT_A_TIME);
   const entityAt = new DataLoader<string, EntityRecord | null>(async ([key]) => {
     const [at, id] = splitKey(key as string);
     const [found] = await db.readTx((tx) => repo.findRevisionsAt(tx, [id], at), { operation: 'naive entity as of' });
@@ -37,7 +40,7 @@ export function naiveLoaders(services: Services): CmdbLoaders {
     const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, [id], at), { operation: 'naive relationships as of' });
     return [rows.map((r) => ({ ...r, other: { ...r.other, asOf: at }, asOf: at }))];
   }, ONE_AT_A_TIME);
-  return { entity, relationships, entityAt, relationshipsAt };
+  return { entity, relationships, relationshipSummaries, entityAt, relationshipsAt };
 }
 
 /** A request context like `contextFor`, with the unbatched loaders. */
