@@ -61,11 +61,11 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
        WITH node AS n WHERE n:CI
        CALL (n) {
          OPTIONAL MATCH (n)<-[r:$any($against)]-(x:CI)
-         RETURN collect({type: type(r), fromId: x.id, toId: n.id, createdAt: r.createdAt}) AS incoming
+         RETURN collect({type: type(r), fromId: x.id, toId: n.id, createdAt: r.createdAt.epochMillis}) AS incoming
        }
        CALL (n) {
          OPTIONAL MATCH (n)-[r:$any($along)]->(y:CI)
-         RETURN collect({type: type(r), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
+         RETURN collect({type: type(r), fromId: n.id, toId: y.id, createdAt: r.createdAt.epochMillis}) AS outgoing
        }
        RETURN n {
                 .id, .class, .name, .status,
@@ -90,12 +90,12 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
      CALL (n, t) {
        OPTIONAL MATCH (n)<-[r]-(x:CI)
        WHERE (type(r) IN $against AND r.createdAt <= t) OR (r:WAS AND r.type IN $against AND r.validFrom <= t AND r.validTo > t)
-       RETURN collect({type: coalesce(r.type, type(r)), fromId: x.id, toId: n.id, createdAt: r.createdAt}) AS incoming
+       RETURN collect({type: coalesce(r.type, type(r)), fromId: x.id, toId: n.id, createdAt: r.createdAt.epochMillis}) AS incoming
      }
      CALL (n, t) {
        OPTIONAL MATCH (n)-[r]->(y:CI)
        WHERE (type(r) IN $along AND r.createdAt <= t) OR (r:WAS AND r.type IN $along AND r.validFrom <= t AND r.validTo > t)
-       RETURN collect({type: coalesce(r.type, type(r)), fromId: n.id, toId: y.id, createdAt: r.createdAt}) AS outgoing
+       RETURN collect({type: coalesce(r.type, type(r)), fromId: n.id, toId: y.id, createdAt: r.createdAt.epochMillis}) AS outgoing
      }
      RETURN v {
               .id, .class, .name, .status,
@@ -138,7 +138,7 @@ export interface TreeRow {
   /** CI ids from the root to the reached CI. */
   path: string[];
   /** Relationship per hop: type and whether it points along the path (root → reached). */
-  hops: Array<{ type: string; forward: boolean; createdAt: string | null; props: Row }>;
+  hops: Array<{ type: string; forward: boolean }>;
 }
 
 /** Breadth-first spanning trees from each root along `filter`: one shortest path to every reachable CI. */
@@ -151,8 +151,7 @@ export async function spanningTrees(tx: Tx, rootIds: readonly string[], filter: 
      WITH rootId, path WHERE length(path) > 0 AND last(nodes(path)):CI
      WITH rootId, nodes(path) AS ns, relationships(path) AS rs
      RETURN rootId, [n IN ns | n.id] AS path,
-            [i IN range(0, size(rs) - 1) | {type: type(rs[i]), forward: startNode(rs[i]) = ns[i],
-                                              createdAt: rs[i].createdAt, props: properties(rs[i])}] AS hops`,
+            [i IN range(0, size(rs) - 1) | {type: type(rs[i]), forward: startNode(rs[i]) = ns[i]}] AS hops`,
     { rootIds, filter, maxDepth: int(maxDepth), limit: int(limit) },
   );
   return rows.map((r) => ({ rootId: r.rootId as string, path: r.path as string[], hops: r.hops as TreeRow['hops'] }));

@@ -205,7 +205,7 @@ export class AnalysisService {
           if (seen.has(other)) continue;
           seen.add(other);
           following.push(other);
-          out.push({ ciId: other, summaries, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt ?? '', attributes: {} } });
+          out.push({ ciId: other, summaries, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt != null ? new Date(edge.createdAt).toISOString() : '', attributes: {} } });
         }
       }
       frontier = following;

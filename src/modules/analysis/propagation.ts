@@ -27,7 +27,8 @@ export interface ImpactEdge {
   type: string;
   fromId: string;
   toId: string;
-  createdAt?: string;
+  /** Epoch milliseconds (datetimes travel as numbers on this hot read). */
+  createdAt?: number | null;
 }
 
 export interface EdgeRule {
