@@ -425,7 +425,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
           { name: NAIVE, run: (n) => naive(PAGE, { first: n }) },
           {
             name: RAW,
-            run: (n) => raw((tx) => tx.run(`MATCH (c:CI) WITH c ORDER BY c.name, c.id LIMIT $first ${RAW_PAGE_REL}`, { first: int(n) })),
+            run: (n) => raw((tx) => tx.run(`MATCH (c:CI) WHERE c.name IS NOT NULL WITH c ORDER BY c.name, c.id LIMIT $first ${RAW_PAGE_REL}`, { first: int(n) })),
           },
           { name: PG, run: (n) => pgPeer.pgPage(cluster.pool, n) },
           { name: NGQL, run: (n) => ngql.run(ngql.pageQuery, { first: n }) },
