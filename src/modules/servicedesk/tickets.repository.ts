@@ -239,13 +239,24 @@ export interface JournalRow {
   to: string | null;
 }
 
+let lastSeq = 0;
+
+/**
+ * A number that grows with every journal entry this process writes (microseconds since the epoch, bumped on ties):
+ * entries of one transaction share its time, so they are ordered by this.
+ */
+function nextSeq(): number {
+  lastSeq = Math.max(lastSeq + 1, Math.round((performance.timeOrigin + performance.now()) * 1000));
+  return lastSeq;
+}
+
 export async function addJournal(tx: WriteTx, entries: ReadonlyArray<Omit<JournalRow, 'author' | 'at'>>): Promise<void> {
   await tx.run(
     `UNWIND $entries AS e
      MATCH (t:Ticket {id: e.ticketId}) USING INDEX t:Ticket(id)
      CREATE (t)-[:HAS_ENTRY]->(:JournalEntry {id: e.id, kind: e.kind, text: e.text, author: $actor, at: datetime.transaction(),
-                                             from: e.from, to: e.to})`,
-    { entries, actor: tx.actor.id },
+                                             seq: e.seq, from: e.from, to: e.to})`,
+    { entries: entries.map((e) => ({ ...e, seq: nextSeq() })), actor: tx.actor.id },
   );
 }
 
@@ -255,7 +266,7 @@ export async function journalOf(tx: Tx, ticketIds: readonly string[]): Promise<J
      MATCH (t:Ticket {id: tid}) USING INDEX t:Ticket(id)
      MATCH (t)-[:HAS_ENTRY]->(j:JournalEntry)
      RETURN tid AS ticketId, j.id AS id, j.kind AS kind, j.text AS text, j.author AS author, j.at AS at, j.from AS from, j.to AS to
-     ORDER BY j.at, j.id`,
+     ORDER BY j.at, j.seq, j.id`,
     { ticketIds },
   );
   return rows as unknown as JournalRow[];
