@@ -34,13 +34,13 @@ export interface AnalysisBenchResult {
   rawSnapshotPairSeconds: number;
 }
 
-function stat(samples: number[]): Stat {
+export function stat(samples: number[]): Stat {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
   return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length, n: samples.length };
 }
 
-async function ms(work: () => Promise<unknown>): Promise<number> {
+export async function ms(work: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - started) / 1e6;

@@ -336,6 +336,14 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         ),
       }));
 
+    /** The statements ServiceGraph's impact analysis sends: the closure, then the subscribers of reached services. */
+    const rawImpact = (id: string): Promise<analysisRepo.Closure> =>
+      raw(async (tx) => {
+        const closure = await analysisRepo.impactClosure(tx, [id], impactFilter, 6, MAX_AFFECTED + 1);
+        await analysisRepo.subscribers(tx, closure.nodes.filter((n) => n.class === 'Service' || n.class === 'BusinessService').map((n) => n.id));
+        return closure;
+      });
+
     const impactScenario = (name: string, input: () => string): ScenarioDef<string> => ({
       name,
       input,
@@ -346,11 +354,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         {
           name: RAW,
           run: (id) =>
-            raw(async (tx) => {
-              const closure = await analysisRepo.impactClosure(tx, [id], impactFilter, 6, MAX_AFFECTED + 1);
-              await analysisRepo.subscribers(tx, closure.nodes.filter((n) => n.class === 'Service' || n.class === 'BusinessService').map((n) => n.id));
-              return closure;
-            }),
+            rawImpact(id),
         },
         { name: PG, run: (id) => pgPeer.pgImpactAnswer(cluster.pool, [id], 6) },
         { name: NGQL, run: (id) => ngql.run(ngql.reachQuery, { id, filter: impactFilter, depth: 6 }) },
@@ -492,10 +496,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       {
         name: RAW,
         run: (id) =>
-          raw(async (tx) => {
-            const closure = await analysisRepo.impactClosure(tx, [id], impactFilter, 6, MAX_AFFECTED + 1);
-            await analysisRepo.subscribers(tx, closure.nodes.filter((n) => n.class === 'Service' || n.class === 'BusinessService').map((n) => n.id));
-          }),
+          rawImpact(id),
       },
       { name: PG, run: (id) => pgPeer.pgImpactAnswer(cluster.pool, [id], 6) },
     ];

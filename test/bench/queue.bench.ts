@@ -11,6 +11,7 @@ import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import * as ticketsRepo from '../../src/modules/servicedesk/tickets.repository';
 import { OPEN_TICKET_STATUSES } from '../../src/modules/servicedesk';
 import { ADMIN, type Harness } from '../helpers/harness';
+import { ms, stat, type Stat } from './analysis.bench';
 
 export interface QueueBenchResult {
   tickets: number;
@@ -18,23 +19,11 @@ export interface QueueBenchResult {
   groups: number;
   setupSeconds: number;
   queueSize: { min: number; median: number; max: number };
-  api: { p50: number; p99: number; mean: number; n: number };
-  raw: { p50: number; p99: number; mean: number; n: number };
+  api: Stat;
+  raw: Stat;
   ratioP50: number;
   ratioP99: number;
   statementsPerApiCall: number;
-}
-
-function stat(samples: number[]): QueueBenchResult['api'] {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-  return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length, n: samples.length };
-}
-
-async function ms(work: () => Promise<unknown>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
 const QUEUE = `query ($g: [ID!], $first: Int) { agentQueue(groupIds: $g, first: $first) {

@@ -9,7 +9,7 @@ import type { Db, Tx } from '../../shared/db';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
 import { write, type Actor, type WriteTx } from '../../shared/write';
 import { parseInput, type ChangeGate, type CmdbService } from '../cmdb';
-import type { AnalysisService } from '../analysis';
+import type { AnalysisService, ChangeConflictRecord } from '../analysis';
 import * as changes from './change.repository';
 import * as repo from './tickets.repository';
 import type { TicketRecord } from './tickets.repository';
@@ -25,23 +25,19 @@ import {
   assertTransition,
   deploymentViolation,
   riskOf,
+  type ChangeRisk,
   type ChangeStatus,
   type ChangeType,
   type Environment,
   type WorkOrderKind,
 } from './workflow';
 
-export interface ConflictRecord {
-  changeId: string;
-  number: string | null;
-  title: string | null;
-  start: string;
-  end: string;
-  reason: string;
-}
+const journal = repo.journalEntry;
 
-function journal(ticketId: string, kind: repo.JournalRow['kind'], text: string, from: string | null = null, to: string | null = null): Omit<repo.JournalRow, 'author' | 'at'> {
-  return { id: randomUUID(), ticketId, kind, text, from, to };
+/** The change's risk from the impact of taking its CIs down (each customer's services with their states). */
+function riskFromImpact(type: ChangeType, impact: Awaited<ReturnType<TicketService['impactOf']>>): ChangeRisk {
+  const stateOf = new Map(impact.services.map((s) => [s.id, s.state]));
+  return riskOf(type, impact.services, impact.customers.map((c) => ({ services: c.serviceIds.map((id) => ({ state: stateOf.get(id) ?? 'DOWN' })) })));
 }
 
 export class ChangeService implements ChangeGate {
@@ -91,7 +87,7 @@ export class ChangeService implements ChangeGate {
   }
 
   /** Other live changes in the same window touching the same CIs, CIs it takes down, or the same services or customers. */
-  async conflicts(change: TicketRecord): Promise<ConflictRecord[]> {
+  async conflicts(change: TicketRecord): Promise<ChangeConflictRecord[]> {
     const start = change.props.plannedStart as string | null;
     const end = change.props.plannedEnd as string | null;
     if (!start || !end || !change.ciIds.length) return [];
@@ -143,23 +139,18 @@ export class ChangeService implements ChangeGate {
     return t;
   }
 
-  private async setWindow(tx: WriteTx, id: string, start: string | null, end: string | null): Promise<void> {
-    await repo.updateTicket(tx, id, {});
-    await changes.setWindow(tx, id, start, end);
-  }
-
   // ── Changes ─────────────────────────────────────────────────────────────────────────────────────────────
   async createChange(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.createChangeSchema, raw);
     await this.db.readTx((tx) => this.tickets.requireEntities(tx, input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true }))), { operation: 'createChange' });
     const impact = await this.tickets.impactOf(input.ciIds, 'DOWN', 'input.ciIds');
-    const risk = riskOf(input.type, impact.services, impact.customers.map((c) => ({ services: c.serviceIds.map((id) => ({ state: impact.services.find((s) => s.id === id)?.state ?? 'DOWN' })) })));
+    const risk = riskFromImpact(input.type, impact);
     return write(this.db, actor, { name: 'createChange', permission: 'change.manage' }, async (tx) => {
       const problems = await this.tickets.requireTickets(tx, input.problemIds, 'Problem', 'input.problemIds');
       const id = randomUUID();
       const number = await repo.nextNumber(tx, 'Change');
       await repo.createTicket(tx, { id, kind: 'Change', number, props: { title: input.title, description: input.description ?? null, type: input.type, status: 'NEW', risk } });
-      await this.setWindow(tx, id, input.plannedStart ?? null, input.plannedEnd ?? null);
+      await changes.setWindow(tx, id, input.plannedStart ?? null, input.plannedEnd ?? null);
       await repo.setLinks(tx, id, 'MODIFIES', input.ciIds);
       if (problems.length) await repo.setLinks(tx, id, 'RESOLVES', problems.map((p) => p.id));
       await repo.setImpact(tx, id, impact.services, impact.customers);
@@ -190,7 +181,7 @@ export class ChangeService implements ChangeGate {
       const end = input.plannedEnd === undefined ? (c.props.plannedEnd as string | null) : input.plannedEnd;
       if (start && end && Date.parse(start) >= Date.parse(end)) throw new BadUserInputError('must be after plannedStart', 'input.plannedEnd');
       if (impact && input.ciIds) {
-        set.risk = riskOf(c.props.type as ChangeType, impact.services, impact.customers.map(() => ({ services: [{ state: 'DOWN' }] })));
+        set.risk = riskFromImpact(c.props.type as ChangeType, impact);
         await repo.setLinks(tx, c.id, 'MODIFIES', input.ciIds);
         await repo.setImpact(tx, c.id, impact.services, impact.customers);
       }
@@ -229,7 +220,7 @@ export class ChangeService implements ChangeGate {
       if (missing.length) throw new BadUserInputError(`change ${c.number} lacks the work order(s) ${missing.join(', ')}: every change carries them`, 'input.id', { missing });
       if (!c.props.plannedStart || !c.props.plannedEnd) throw new BadUserInputError(`change ${c.number} has no planned window: set plannedStart and plannedEnd`, 'input.id');
       const settings = await this.tickets.settings(tx);
-      const risk = riskOf(type, impact.services, impact.customers.map((cu) => ({ services: cu.serviceIds.map((id) => ({ state: impact.services.find((s) => s.id === id)?.state ?? 'DOWN' })) })));
+      const risk = riskFromImpact(type, impact);
       await repo.setImpact(tx, c.id, impact.services, impact.customers);
       const entries = [];
       if (type === 'STANDARD') {

@@ -6,6 +6,7 @@
  * problem), HAS_KNOWN_ERROR, APPLIES_TO (known error → CI), CHILD_OF / DUPLICATE_OF (incident → incident),
  * REQUESTS (request → CatalogItem); (:JournalEntry) notes and transitions hang off HAS_ENTRY.
  */
+import { randomUUID } from 'node:crypto';
 import { int, type Row, type Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
 
@@ -250,7 +251,14 @@ function nextSeq(): number {
   return lastSeq;
 }
 
-export async function addJournal(tx: WriteTx, entries: ReadonlyArray<Omit<JournalRow, 'author' | 'at'>>): Promise<void> {
+/** A journal entry to write: a note, or a transition `from` → `to`. */
+export type NewJournalEntry = Omit<JournalRow, 'author' | 'at'>;
+
+export function journalEntry(ticketId: string, kind: JournalRow['kind'], text: string, from: string | null = null, to: string | null = null): NewJournalEntry {
+  return { id: randomUUID(), ticketId, kind, text, from, to };
+}
+
+export async function addJournal(tx: WriteTx, entries: readonly NewJournalEntry[]): Promise<void> {
   await tx.run(
     `UNWIND $entries AS e
      MATCH (t:Ticket {id: e.ticketId}) USING INDEX t:Ticket(id)

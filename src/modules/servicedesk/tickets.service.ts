@@ -41,11 +41,8 @@ export interface QueueEntryRecord extends repo.QueueRow {
   slaDueAt: string | null;
 }
 
-type Journal = Omit<repo.JournalRow, 'author' | 'at'>;
-
-function entry(ticketId: string, kind: Journal['kind'], text: string, from: string | null = null, to: string | null = null): Journal {
-  return { id: randomUUID(), ticketId, kind, text, from, to };
-}
+type Journal = repo.NewJournalEntry;
+const entry = repo.journalEntry;
 
 export class TicketService {
   constructor(
@@ -153,7 +150,7 @@ export class TicketService {
       async (tx) => {
         const all = [...new Set([...ciIds, ...upstream.keys(), ...downstream.keys()])];
         const related = await repo.openIncidentsOn(tx, all, OPEN_TICKET_STATUSES, incident.id);
-        const names = await this.nameMap(tx, all);
+        const names = await repo.namesOf(tx, all);
         const nameOf = (id: string): string => names.get(id) ?? id;
         const seen = new Set<string>();
         const relatedIncidents: SuggestionsRecord['relatedIncidents'] = [];
@@ -176,10 +173,6 @@ export class TicketService {
       },
       { operation: 'incidentSuggestions' },
     );
-  }
-
-  private nameMap(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
-    return repo.namesOf(tx, ids);
   }
 
   // ── Reference checks ────────────────────────────────────────────────────────────────────────────────────
@@ -313,7 +306,7 @@ export class TicketService {
       if (!problemId) {
         problemId = randomUUID();
         const number = await repo.nextNumber(tx, 'Problem');
-        const [name] = [...(await this.nameMap(tx, [ciId])).values()];
+        const [name] = [...(await repo.namesOf(tx, [ciId])).values()];
         await repo.createTicket(tx, {
           id: problemId,
           kind: 'Problem',
