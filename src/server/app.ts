@@ -1,6 +1,6 @@
 /** Apollo Server over the composed schema; `contextFor` builds the per-request context (actor, loaders). */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
 import { analysisResolvers } from '../modules/analysis';
 import { historyResolvers } from '../modules/history';
@@ -38,7 +38,12 @@ export function createApollo(): ApolloServer<GraphQLContext> {
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(12)],
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // Frontends and integrations generate their types from the schema: introspection stays on whatever NODE_ENV
+    // says (Apollo turns it off under production by default).
+    introspection: true,
+    // No cache hints are used; the cache-control plugin would otherwise wrap every field resolver (a hub's impact
+    // answer resolves tens of thousands of fields).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
 }
 

@@ -103,7 +103,7 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
       raw: (ids) =>
         raw(async (tx) => {
           const trees = await analysisRepo.spanningTrees(tx, ids, depFilter, 10, MAX_AFFECTED);
-          await analysisRepo.namesOf(tx, [...new Set(trees.flatMap((t) => t.path))]);
+          await analysisRepo.summariesOf(tx, [...new Set(trees.flatMap((t) => t.path))]);
           const ends = [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))].slice(0, 500);
           await analysisRepo.changesSince(tx, ends, asOf);
           await analysisRepo.ticketSignals(tx, ends);

@@ -21,7 +21,7 @@ export interface ImportBenchResult {
 const RAW_BATCH = 5000;
 
 /** The floor: CREATE the same nodes, identifier nodes and relationships with plain UNWIND batches. */
-async function rawImport(h: Harness, data: ImportData, log: (line: string) => void = () => undefined): Promise<void> {
+export async function rawImport(h: Harness, data: ImportData, log: (line: string) => void = () => undefined): Promise<void> {
   const registry = new Registry();
   const items = data.items.map((item) => {
     const cls = registry.getClass(item.class);

@@ -33,6 +33,24 @@ describe('propagate', () => {
     expect(states(r).c).toBe('DEGRADED');
   });
 
+  it('never reaches a cluster through a non-production member, even once a production member is hurt', () => {
+    // x fails; m1 (production) and st (a stage instance) both rely on it. The cluster is hurt through m1 only:
+    // st's MEMBER_OF edge carries nothing, so the cluster's path is x → m1 → c whichever edge is walked first.
+    const nodes: ImpactNode[] = [{ id: 'x' }, { id: 'st', production: false }, { id: 'm1' }, { id: 'm2' }, { id: 'c', minimumMembers: 1, memberCount: 2 }];
+    for (const order of [['st', 'm1'], ['m1', 'st']] as const) {
+      const edges: Array<[string, string, string]> = [
+        ...order.map((m): [string, string, string] => [m, 'DEPENDS_ON', 'x']),
+        ...order.map((m): [string, string, string] => [m, 'MEMBER_OF', 'c']),
+        ['m2', 'MEMBER_OF', 'c'],
+      ];
+      const r = run(nodes, edges, ['x']);
+      expect(states(r)).toEqual({ x: 'DOWN', st: 'DOWN', m1: 'DOWN', c: 'DEGRADED' });
+      expect(pathTo(r.affected, 'c')).toEqual(['x', 'm1', 'c']);
+    }
+    // A stage instance alone down leaves the cluster untouched.
+    expect(states(run(nodes, [['st', 'MEMBER_OF', 'c'], ['m1', 'MEMBER_OF', 'c']], ['st']))).toEqual({ st: 'DOWN' });
+  });
+
   it('raises a cluster from DEGRADED to DOWN when a later member falls, keeping its first path', () => {
     const r = run([...cluster(2), { id: 'x' }], [...clusterEdges, ['m2', 'DEPENDS_ON', 'x']], ['m1', 'x']);
     expect(states(r)).toMatchObject({ c: 'DOWN', svc: 'DOWN', m2: 'DOWN' });

@@ -66,12 +66,12 @@ export const analysisResolvers: Resolvers = {
     relationship: (d) => ({ ...d.relationship, selfId: d.ciId }),
   },
   RootCauseCandidate: {
-    ci: (c, _, ctx) => ci(ctx, c.ciId),
-    explains: (c, _, ctx) => cis(ctx, c.explains),
+    ci: (c, _, ctx, info) => analysed(ctx, c.ciId, c.summaries, info),
+    explains: (c, _, ctx, info) => analysedList(ctx, c.explains, c.summaries, info),
   },
   SymptomPath: {
-    symptom: (p, _, ctx) => ci(ctx, p.symptomId),
-    path: (p, _, ctx) => cis(ctx, p.path),
+    symptom: (p, _, ctx, info) => analysed(ctx, p.symptomId, p.summaries, info),
+    path: (p, _, ctx, info) => analysedList(ctx, p.path, p.summaries, info),
     types: (p) => p.types as RelationshipTypeName[],
   },
 };

@@ -68,11 +68,14 @@ export function propagate(
     const source = rule.impacted === 'from' ? edge.toId : edge.fromId;
     const target = rule.impacted === 'from' ? edge.fromId : edge.toId;
     if (source === target) continue;
+    const redundancy = rule.redundancy && rule.impacted === 'to';
+    // A non-production member neither counts for nor hurts its group: its member edge carries nothing (else the
+    // group could be reached through it, a hop early, once a production member is hurt).
+    if (redundancy && nodes.get(source)?.production === false) continue;
     let list = reaches.get(source);
     if (!list) reaches.set(source, (list = []));
-    list.push({ target, type: edge.type, redundancy: rule.redundancy && rule.impacted === 'to' });
-    if (rule.redundancy && rule.impacted === 'to') {
-      if (nodes.get(source)?.production === false) continue;
+    list.push({ target, type: edge.type, redundancy });
+    if (redundancy) {
       let members = membersOf.get(target);
       if (!members) membersOf.set(target, (members = []));
       members.push(source);

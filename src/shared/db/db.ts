@@ -93,11 +93,30 @@ function dateTimeToISO(d: DriverDateTime): string {
   return date.toISOString();
 }
 
-/** Converts driver values (temporal types, nodes) into JSON-friendly ones; integers are numbers already. */
+/**
+ * Converts driver values (temporal types, nodes) into JSON-friendly ones; integers are numbers already. Maps and
+ * lists the driver decodes are plain objects and arrays: they take a fast path (no type probes per value), which
+ * matters for closures of tens of thousands of maps.
+ */
 export function toNative(value: unknown): unknown {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map(toNative);
   if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      out[i] = v !== null && typeof v === 'object' ? toNative(v) : (v ?? null);
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Row = {};
+    for (const k in value) {
+      const v = (value as Row)[k];
+      out[k] = v !== null && typeof v === 'object' ? toNative(v) : (v ?? null);
+    }
+    return out;
+  }
   if (neo4j.isDateTime(value as never)) return dateTimeToISO(value as unknown as DriverDateTime);
   if (neo4j.isDate(value as never) || neo4j.isLocalDateTime(value as never) || neo4j.isDuration(value as never)) {
     return String(value);

@@ -30,25 +30,6 @@ export function sameDepths(scenario: string, aName: string, a: Map<string, numbe
   }
 }
 
-/**
- * Impact with redundancy groups: ServiceGraph's propagation lets any member's edge carry a group's state once one
- * production member is hurt, so its answer lies between the walk through production members only (`strict`: every
- * CI of it must be found, no deeper) and the walk through every member (`loose`: nothing outside it, no shallower).
- * Where no non-production member is involved the two walks coincide and the answer must equal them exactly.
- */
-export function depthsBetween(scenario: string, name: string, a: Map<string, number>, strictName: string, strict: Map<string, number>, loose: Map<string, number>, aTruncated = false): void {
-  const problems: string[] = [];
-  for (const [id, d] of a) {
-    const lo = loose.get(id);
-    if (lo === undefined) problems.push(`${id} not reachable at all`);
-    else if (d < lo) problems.push(`${id} at ${d}, shorter than any path (${lo})`);
-    const hi = strict.get(id);
-    if (hi !== undefined && d > hi) problems.push(`${id} at ${d}, deeper than ${strictName}'s ${hi}`);
-  }
-  if (!aTruncated) for (const id of strict.keys()) if (!a.has(id)) problems.push(`${id} (${strict.get(id)}) missing`);
-  if (problems.length) throw new AnswerMismatch(scenario, name, strictName, `${a.size} vs ${strict.size}–${loose.size} CIs: ${first(problems)}`);
-}
-
 /** Two sets of ids must be equal (or `a` a subset of `b` when `subset`). */
 export function sameIds(scenario: string, aName: string, a: Iterable<string>, bName: string, b: Iterable<string>, subset = false): void {
   const as = new Set(a);

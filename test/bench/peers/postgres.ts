@@ -162,11 +162,6 @@ CREATE VIEW impact_edge AS
   SELECT r.from_id, r.to_id FROM rel r JOIN rel_type t ON t.type = r.type AND t.impacted = 'to'
     JOIN entity m ON m.id = r.from_id
   WHERE NOT t.redundancy OR coalesce(m.environment, 'production') = 'production';
--- The same without the production rule: every member edge (an upper bound of what propagation can reach).
-CREATE VIEW impact_edge_any AS
-  SELECT r.to_id AS source, r.from_id AS target FROM rel r JOIN rel_type t ON t.type = r.type AND t.impacted = 'from'
-  UNION ALL
-  SELECT r.from_id, r.to_id FROM rel r JOIN rel_type t ON t.type = r.type AND t.impacted = 'to';
 -- What a CI relies on: the opposite direction, no redundancy rule.
 CREATE VIEW relies_edge AS
   SELECT r.from_id AS self, r.to_id AS other FROM rel r JOIN rel_type t ON t.type = r.type AND t.impacted = 'from'
@@ -221,12 +216,12 @@ export async function loadPostgres(pool: pg.Pool, types: readonly RelationshipTy
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export const IMPACT_SQL = (view: 'impact_edge' | 'impact_edge_any'): string => `WITH RECURSIVE walk(id, depth) AS (
+export const IMPACT_SQL = `WITH RECURSIVE walk(id, depth) AS (
        SELECT e.id, 0 FROM entity e WHERE e.id = ANY($1::text[]) AND e.kind = 'ci'
        UNION
        SELECT x.id, w.depth + 1
        FROM walk w
-       JOIN ${view} s ON s.source = w.id
+       JOIN impact_edge s ON s.source = w.id
        JOIN entity x ON x.id = s.target AND x.kind = 'ci' AND x.status <> 'RETIRED'
        WHERE w.depth < $2
      )
@@ -234,10 +229,10 @@ export const IMPACT_SQL = (view: 'impact_edge' | 'impact_edge_any'): string => `
 
 /**
  * Impact downstream: every CI reached within maxDepth, at its shortest distance (inputs at 0). A redundancy group
- * is reached through its production members only; with `anyMember`, through any member (an upper bound).
+ * is reached through its production members only.
  */
-export async function pgImpact(db: Queryable, ids: string[], maxDepth: number, anyMember = false): Promise<Map<string, number>> {
-  const r = await db.query<{ id: string; depth: number }>(IMPACT_SQL(anyMember ? 'impact_edge_any' : 'impact_edge'), [ids, maxDepth]);
+export async function pgImpact(db: Queryable, ids: string[], maxDepth: number): Promise<Map<string, number>> {
+  const r = await db.query<{ id: string; depth: number }>(IMPACT_SQL, [ids, maxDepth]);
   return new Map(r.rows.map((row) => [row.id, Number(row.depth)]));
 }
 
