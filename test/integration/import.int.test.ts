@@ -168,6 +168,28 @@ describe('importCMDB', () => {
     expect(data.importCMDB.rejected).toEqual([expect.objectContaining({ index: 0, reason: expect.stringMatching(/matches 2 different records/) })]);
   });
 
+  it('refuses a second item that reaches the same record through other identifiers, in one batch or in parallel ones', async () => {
+    // Neither shares an identifier with the other, but both reach lon-sql00: one by serial number, one by name.
+    const items = [
+      { class: 'Server', name: 'renamed-by-asset-scan', attributes: { serialNumber: 'SN-0', os: 'Ubuntu 24.04' } },
+      { class: 'Server', name: 'lon-sql00', attributes: { os: 'Windows Server 2022' } },
+    ];
+    for (const batchSize of [5000, 1, 1, 1, 1, 1]) {
+      await h.reset();
+      await h.ok(IMPORT, { input: { source: 'discovery', items: servers(1) } });
+      const r = await h.services.imports.importCMDB(EDITOR, { source: 'discovery', items }, { batchSize });
+      expect(r.updated + r.unchanged).toBe(1);
+      expect(r.rejected).toHaveLength(1);
+      const [rejected] = r.rejected;
+      expect(rejected?.reason).toMatch(new RegExp(`items\\[${rejected?.index}\\]: (matches|reaches) the same record .*items\\[${1 - (rejected?.index ?? 0)}\\].*; merge them into one item`));
+      expect(rejected?.field).toBe(`items[${rejected?.index}].identifiers`);
+      // What landed is the accepted item's, whole: never a mix of both.
+      const [row] = await h.cypher('MATCH (c:Server) RETURN c.a_os AS os, count(*) AS n');
+      expect(row?.n).toBe(1);
+      expect(row?.os).toBe(items[1 - (rejected?.index ?? 0)]?.attributes.os);
+    }
+  });
+
   it('creates no duplicates when two imports of the same items run at the same time', async () => {
     const data: ImportData = { source: 'discovery', items: servers(300) };
     const results = await Promise.all([

@@ -40,7 +40,8 @@ const WRITE_REVISION = `
   SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
       rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
       rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation,
-      rev.changeId = $changeId, rev.unauthorized = $unauthorized`;
+      rev.changeId = $changeId, rev.unauthorized = CASE WHEN $unauthorized THEN true END`;
+// (unauthorized is stored only when true: the flag is indexed, and a 100k-CI import would otherwise index 100k falses)
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
 const ARCHIVE_RELATIONSHIP = `

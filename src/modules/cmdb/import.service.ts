@@ -148,6 +148,8 @@ class Rollback extends Error {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+/** Item batches written at once (see importCMDB). */
+const ITEM_LANES = 2;
 
 export class ImportService {
   constructor(
@@ -191,8 +193,12 @@ export class ImportService {
 
     const batchSize = options.batchSize ?? 5000;
     const run: RunState = { known: new Map(), fresh: new Set() };
+    // Identifiers claimed by an item of this run (key → item index): the item's own and, when it matched a record,
+    // all that record had. A second item reaching the same record through other identifiers (or through one the
+    // first renamed away) is refused, never applied on top of the first — whichever batch or lane comes first.
+    const claims = new Map<string, number>();
     const runItems = async (tx: WriteTx, batch: PreparedItem[], scratch: Scratch): Promise<void> => {
-      await this.writeItems(tx, registry, input.source, batch, scratch);
+      await this.writeItems(tx, registry, input.source, batch, scratch, claims);
     };
     const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: Scratch): Promise<void> => {
       await this.writeRelations(tx, registry, batch, scratch, run);
@@ -212,7 +218,7 @@ export class ImportService {
           // Everything in one attempt of one transaction: the relations resolve against this attempt's items (the
           // scratch is the attempt's run state), so a retried attempt never sees records of a rolled-back one.
           const s = emptyScratch(result);
-          await runItems(tx, items, s);
+          await this.writeItems(tx, registry, input.source, items, s, new Map());
           await this.writeRelations(tx, registry, relations, s, s);
           if (s.rejected.length) throw new Rollback(s);
           auditOf(tx, s, 'atomic', items.length + relations.length);
@@ -229,31 +235,56 @@ export class ImportService {
       }
     }
 
-    for (const [phase, list, work] of [
-      ['items', items, runItems],
-      ['relations', relations, runRelations],
-    ] as const) {
-      for (let start = 0; start < list.length; start += batchSize) {
-        const batch = list.slice(start, start + batchSize);
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const scratch = await write(this.db, actor, operation, async (tx) => {
-              const s = emptyScratch(result);
-              await (work as (tx: WriteTx, b: typeof batch, s: Scratch) => Promise<void>)(tx, batch, s);
-              auditOf(tx, s, phase, batch.length);
-              return s;
-            });
-            mergeScratch(result, run, scratch);
-            break;
-          } catch (error) {
-            // A concurrent import created one of these records first: retry the batch, which now finds it.
-            const raced = error instanceof ConflictError && error.details.identifier !== undefined;
-            if (!raced || attempt >= MAX_CONFLICT_RETRIES) throw error;
-            await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
-          }
+    const runBatch = async (phase: 'items' | 'relations', batch: Array<PreparedItem | PreparedRelation>): Promise<void> => {
+      const work = (phase === 'items' ? runItems : runRelations) as (tx: WriteTx, b: typeof batch, s: Scratch) => Promise<void>;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const scratch = await write(this.db, actor, operation, async (tx) => {
+            const s = emptyScratch(result);
+            await work(tx, batch, s);
+            auditOf(tx, s, phase, batch.length);
+            return s;
+          });
+          mergeScratch(result, run, scratch);
+          return;
+        } catch (error) {
+          // A concurrent import created one of these records first: retry the batch, which now finds it.
+          const raced = error instanceof ConflictError && error.details.identifier !== undefined;
+          if (!raced || attempt >= MAX_CONFLICT_RETRIES) throw error;
+          await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
         }
-        options.onProgress?.({ phase, done: Math.min(start + batchSize, list.length), total: list.length });
       }
+    };
+
+    for (const [phase, list] of [
+      ['items', items],
+      ['relations', relations],
+    ] as const) {
+      const batches: Array<Array<PreparedItem | PreparedRelation>> = [];
+      for (let start = 0; start < list.length; start += batchSize) batches.push(list.slice(start, start + batchSize));
+      // Item batches never share a record (prepareItems refuses two items with a common identifier), so two run at
+      // once: one is prepared and sent while Neo4j writes and commits the other. Relation batches lock the records
+      // they join and would wait on each other: one at a time.
+      const lanes = phase === 'items' ? Math.min(ITEM_LANES, batches.length) : Math.min(1, batches.length);
+      let next = 0;
+      let done = 0;
+      let failed = false;
+      const lane = async (): Promise<void> => {
+        while (!failed && next < batches.length) {
+          const batch = batches[next++] as (typeof batches)[number];
+          try {
+            await runBatch(phase, batch);
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+          done += batch.length;
+          options.onProgress?.({ phase, done, total: list.length });
+        }
+      };
+      const outcomes = await Promise.allSettled(Array.from({ length: lanes }, lane));
+      const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failure) throw failure.reason;
     }
     result.rejected.sort(byIndex);
     return result;
@@ -346,6 +377,7 @@ export class ImportService {
     source: string,
     batch: PreparedItem[],
     out: Scratch,
+    claims: Map<string, number>,
   ): Promise<void> {
     if (!batch.length) return;
     const owners = await repo.findIdentifierOwners(tx, batch.flatMap((item) => item.keys));
@@ -370,6 +402,15 @@ export class ImportService {
     const updates: repo.EntityUpdateRow[] = [];
     for (const item of live) {
       const current = existing.get(matched.get(item.index) ?? '');
+      // Claims are checked and taken with no await in between, so parallel batches see each other's at once.
+      const reach = current ? [...item.keys, ...identifierRows(current.class, current.identifiers).map((r) => r.key)] : item.keys;
+      const holder = reach.map((k) => claims.get(k)).find((i) => i !== undefined && i !== item.index);
+      if (holder !== undefined) {
+        const how = current ? `matches the same record (${current.id}) as items[${holder}]` : `reaches the same record as items[${holder}] (through an identifier that record had)`;
+        out.rejected.push({ kind: 'ITEM', index: item.index, reason: `items[${item.index}]: ${how}; merge them into one item`, field: `items[${item.index}].identifiers` });
+        continue;
+      }
+      for (const k of reach) claims.set(k, item.index);
       try {
         if (!current) {
           const given = Object.fromEntries(Object.entries(item.attributes).filter(([, v]) => v !== null));
