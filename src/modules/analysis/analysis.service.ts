@@ -291,16 +291,45 @@ export class AnalysisService {
         for (const c of changes) changesOf.set(c.entityId, [...(changesOf.get(c.entityId) ?? []), c]);
         const name = (id: string): string => summaries.get(id)?.name ?? id;
 
+        // Score every candidate (cheap), choose the cover and the order; evidence only for those returned.
         const scored = ranked.map(({ id, by, coverage }) => {
-          const distances = [...by.values()].map((p) => p.path.length - 1);
-          const mean = distances.reduce((a, b) => a + b, 0) / distances.length;
+          let hops = 0;
+          for (const p of by.values()) hops += p.path.length - 1;
+          const mean = hops / by.size;
           const recent = changesOf.get(id) ?? [];
           const tickets = signals.get(id) ?? { openIncidents: [], knownErrors: [] };
           // Signals: two recent changes, or one known error, or two open incidents on the candidate count fully.
           const signal = Math.min(1, recent.length / 2 + tickets.knownErrors.length + tickets.openIncidents.length / 2);
           const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * signal;
-          const evidence = [
-            `explains ${by.size} of ${symptoms.length} symptoms: ${[...by.keys()].map(name).join(', ')}`,
+          return { id, by, recent, tickets, score: Math.round(score * 1000) / 1000, explains: [...by.keys()], inCover: false };
+        });
+        // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).
+        const uncovered = new Set(symptoms);
+        while (uncovered.size) {
+          let best: (typeof scored)[number] | undefined;
+          let gain = 0;
+          for (const c of scored) {
+            if (c.inCover) continue;
+            let g = 0;
+            for (const s of c.explains) if (uncovered.has(s)) g += 1;
+            if (g > gain || (g === gain && g > 0 && best && c.score > best.score)) {
+              best = c;
+              gain = g;
+            }
+          }
+          if (!best || !gain) break;
+          best.inCover = true;
+          for (const s of best.explains) uncovered.delete(s);
+        }
+        scored.sort((a, b) => b.explains.length - a.explains.length || b.score - a.score || byCodeUnits(a.id, b.id));
+        return scored.slice(0, input.limit).map(({ id, by, recent, tickets, score, explains, inCover }): RootCauseRecord => ({
+          ciId: id,
+          summaries,
+          score,
+          explains,
+          inCover,
+          evidence: [
+            `explains ${by.size} of ${symptoms.length} symptoms: ${explains.map(name).join(', ')}`,
             ...[...by.entries()].map(([symptom, p]) =>
               p.path.length === 1
                 ? `${name(symptom)} is itself a symptom`
@@ -311,39 +340,12 @@ export class AnalysisService {
               : `no configuration change recorded since ${since}`,
             ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
             ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
-          ];
-          return {
-            ciId: id,
-            summaries,
-            score: Math.round(score * 1000) / 1000,
-            explains: [...by.keys()],
-            inCover: false,
-            evidence,
-            paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
-            recentChanges: recent.map((c) => ({ at: c.at, actor: c.actor, operation: c.operation, before: parseJson(c.before), after: parseJson(c.after) })),
-            openIncidents: tickets.openIncidents,
-            knownErrors: tickets.knownErrors,
-          };
-        });
-        // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).
-        const uncovered = new Set(symptoms);
-        while (uncovered.size) {
-          let best: RootCauseRecord | undefined;
-          let gain = 0;
-          for (const c of scored) {
-            if (c.inCover) continue;
-            const g = c.explains.filter((s) => uncovered.has(s)).length;
-            if (g > gain || (g === gain && g > 0 && best && c.score > best.score)) {
-              best = c;
-              gain = g;
-            }
-          }
-          if (!best || !gain) break;
-          best.inCover = true;
-          for (const s of best.explains) uncovered.delete(s);
-        }
-        scored.sort((a, b) => b.explains.length - a.explains.length || b.score - a.score || byCodeUnits(a.ciId, b.ciId));
-        return scored.slice(0, input.limit);
+          ],
+          paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
+          recentChanges: recent.map((c) => ({ at: c.at, actor: c.actor, operation: c.operation, before: parseJson(c.before), after: parseJson(c.after) })),
+          openIncidents: tickets.openIncidents,
+          knownErrors: tickets.knownErrors,
+        }));
       },
       { operation: 'rootCauseCandidates' },
     );
