@@ -16,10 +16,13 @@ async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityR
   return Promise.all(ids.map((id) => ci(ctx, id)));
 }
 
-function summaryRecord(id: string, s: CISummary, asOf: string | undefined): EntityRecord {
+/** Shared empty maps of summary records (never written: a summary answers id, class, name and status only). */
+const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
+
+function summaryRecord(id: string, s: CISummary): EntityRecord {
   return {
     id, kind: s.party ? 'party' : 'ci', class: s.class, name: s.name, status: (s.status ?? null) as EntityRecord['status'], version: null,
-    attributes: {}, identifiers: {}, attributeSources: {}, createdAt: '', updatedAt: '', revision: 0, ...(asOf ? { asOf } : {}),
+    attributes: NONE, identifiers: NONE, attributeSources: NONE, createdAt: '', updatedAt: '', revision: 0,
   };
 }
 
@@ -29,11 +32,11 @@ function summaryRecord(id: string, s: CISummary, asOf: string | undefined): Enti
  */
 function analysed(ctx: GraphQLContext, id: string, summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord> | EntityRecord {
   const s = summaries?.get(id);
-  return s && onlySummary(info) ? summaryRecord(id, s, undefined) : ci(ctx, id);
+  return s && onlySummary(info) ? summaryRecord(id, s) : ci(ctx, id);
 }
 
 function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord[]> | EntityRecord[] {
-  if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info)) return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary, undefined));
+  if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info)) return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary));
   return cis(ctx, ids);
 }
 

@@ -177,12 +177,15 @@ export class AnalysisService {
       async (tx) => {
         const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1, input.asOf ?? undefined);
         this.checkFound(input.ciIds, new Set(closure.nodes.map((n) => n.id)), `${field}.ciIds`, input.asOf);
-        // Retired CIs no longer run: nothing propagates through them.
-        const live = new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n]));
-        const edges = closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId));
-        const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
         // The closure's rows carry id, class, name and status already: they are the summaries.
-        const summaries = new Map<string, CISummary>(closure.nodes.map((n) => [n.id, n]));
+        const byId = new Map<string, repo.ImpactNodeRow>(closure.nodes.map((n) => [n.id, n]));
+        const summaries: Map<string, CISummary> = byId;
+        // Retired CIs no longer run: nothing propagates through them (the closure's edges join reached CIs only, so
+        // without retired CIs the rows serve as they are).
+        const retired = closure.nodes.some((n) => n.status === 'RETIRED' && !input.ciIds.includes(n.id));
+        const live = retired ? new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n])) : byId;
+        const edges = retired || input.asOf ? closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId)) : closure.edges;
+        const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
         const affected: AffectedRecord[] = [...result.affected.values()]
           .map((a) => new Reached(a, result.affected, summaries))
           .sort((x, y) => x.depth - y.depth || byCodeUnits(x.id, y.id));

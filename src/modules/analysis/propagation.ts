@@ -61,7 +61,7 @@ export function propagate(
 ): PropagationResult {
   // Who is impacted by whom: source → [{target, type, redundancy}]; and, per redundancy group, its member edges.
   const reaches = new Map<string, Array<{ target: string; type: string; redundancy: boolean }>>();
-  const membersOf = new Map<string, string[]>();
+  const membersOf = new Map<string, Set<string>>();
   for (const edge of edges) {
     const rule = rules.get(edge.type);
     if (!rule || rule.impacted === 'none') continue;
@@ -77,8 +77,8 @@ export function propagate(
     list.push({ target, type: edge.type, redundancy });
     if (redundancy) {
       let members = membersOf.get(target);
-      if (!members) membersOf.set(target, (members = []));
-      members.push(source);
+      if (!members) membersOf.set(target, (members = new Set()));
+      members.add(source);
     }
   }
 
@@ -88,17 +88,18 @@ export function propagate(
 
   // The state a redundancy group gets from its members.
   const groupState = (group: string): ImpactState | undefined => {
-    const members = membersOf.get(group) ?? [];
+    const members = membersOf.get(group);
+    if (!members) return undefined;
     let down = 0;
     let hurt = 0;
-    for (const m of new Set(members)) {
+    for (const m of members) {
       const r = rank(m);
       if (r === RANK.DOWN) down += 1;
       if (r > 0) hurt += 1;
     }
     if (!hurt) return undefined;
     const node = nodes.get(group);
-    const total = Math.max(node?.memberCount ?? 0, new Set(members).size);
+    const total = Math.max(node?.memberCount ?? 0, members.size);
     const minimum = node?.minimumMembers ?? 1;
     return total - down < minimum ? 'DOWN' : 'DEGRADED';
   };
@@ -118,7 +119,8 @@ export function propagate(
           truncated = true;
           break;
         }
-        affected.set(target, known ? { ...known, state: candidate } : { id: target, state: candidate, depth: from.depth + 1, via: source, viaType: type });
+        if (known) known.state = candidate;
+        else affected.set(target, { id: target, state: candidate, depth: from.depth + 1, via: source, viaType: type });
         next.push(target);
       }
       if (truncated) break;
