@@ -67,7 +67,7 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
        WITH collect(s) AS starts
        CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
          YIELD nodes, relationships
-       WITH [n IN nodes WHERE n:CI] AS cis, [r IN relationships WHERE type(r) IN $types] AS rels
+       WITH [n IN nodes WHERE n:CI] AS cis, [r IN relationships WHERE type(r) IN $types AND startNode(r):CI AND endNode(r):CI] AS rels
        CALL (cis, rels) {
          UNWIND range(0, size(cis) - 1, 250) AS i
          RETURN 'nodes' AS part, [n IN cis[i..i + 250] | [n.id, n.class, n.name, n.status, n.a_minimumMembers,
