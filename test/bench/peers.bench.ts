@@ -351,11 +351,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         { name: SG, run: (id) => sg(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
         { name: BARE, run: (id) => bare(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
         { name: HTTP, run: (id) => viaHttp(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
-        {
-          name: RAW,
-          run: (id) =>
-            rawImpact(id),
-        },
+        { name: RAW, run: (id) => rawImpact(id) },
         { name: PG, run: (id) => pgPeer.pgImpactAnswer(cluster.pool, [id], 6) },
         { name: NGQL, run: (id) => ngql.run(ngql.reachQuery, { id, filter: impactFilter, depth: 6 }) },
       ],
@@ -493,11 +489,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     const concurrentSystems: Array<SystemRun<string>> = [
       { name: SG, run: (id) => sg(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
       { name: HTTP, run: (id) => viaHttp(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
-      {
-        name: RAW,
-        run: (id) =>
-          rawImpact(id),
-      },
+      { name: RAW, run: (id) => rawImpact(id) },
       { name: PG, run: (id) => pgPeer.pgImpactAnswer(cluster.pool, [id], 6) },
     ];
     const rounds = new Map<string, number[]>(concurrentSystems.map((s) => [s.name, []]));

@@ -33,15 +33,16 @@ export function isoOf(value: unknown): string {
   return typeof value === 'number' ? new Date(value).toISOString() : (value as string);
 }
 
-/** Identifier values match case-insensitively (LON-WEB01 is lon-web01), as hostnames and serials do. */
-/** Writes the current state of `n` as its newest revision (the statement must bind n; params $actor, $operation). */
+/**
+ * Writes the current state of `n` as its newest revision (the statement must bind n; params $actor, $operation).
+ * `unauthorized` is stored only when true: the flag is indexed, and a 100k-CI import would otherwise index 100k falses.
+ */
 const WRITE_REVISION = `
   CREATE (rev:Revision)
   SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
       rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
       rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation,
       rev.changeId = $changeId, rev.unauthorized = CASE WHEN $unauthorized THEN true END`;
-// (unauthorized is stored only when true: the flag is indexed, and a 100k-CI import would otherwise index 100k falses)
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
 const ARCHIVE_RELATIONSHIP = `
@@ -56,6 +57,7 @@ function meta(tx: WriteTx): { actor: string; operation: string; changeId: string
   return { actor: tx.actor.id, operation: tx.operation, changeId: tx.changeId, unauthorized: !tx.changeId && CONTROLLED_OPERATIONS.has(tx.operation) };
 }
 
+/** Identifier values match case-insensitively (LON-WEB01 is lon-web01), as hostnames and serials do. */
 export function identifierKey(className: string, name: string, value: string): string {
   return `${className}/${name}=${value.toLowerCase()}`;
 }

@@ -196,13 +196,8 @@ export class ImportService {
     // Identifiers claimed by an item of this run (key → item index): the item's own and, when it matched a record,
     // all that record had. A second item reaching the same record through other identifiers (or through one the
     // first renamed away) is refused, never applied on top of the first — whichever batch or lane comes first.
+    // Claims are keyed by item index, so an attempt the driver retries finds its own claims, not a rival's.
     const claims = new Map<string, number>();
-    const runItems = async (tx: WriteTx, batch: PreparedItem[], scratch: Scratch): Promise<void> => {
-      await this.writeItems(tx, registry, input.source, batch, scratch, claims);
-    };
-    const runRelations = async (tx: WriteTx, batch: PreparedRelation[], scratch: Scratch): Promise<void> => {
-      await this.writeRelations(tx, registry, batch, scratch, run);
-    };
     const byIndex = (x: ImportRejection, y: ImportRejection): number => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1);
     const auditOf = (tx: WriteTx, scratch: Scratch, phase: string, count: number): void =>
       tx.audit({
@@ -236,12 +231,12 @@ export class ImportService {
     }
 
     const runBatch = async (phase: 'items' | 'relations', batch: Array<PreparedItem | PreparedRelation>): Promise<void> => {
-      const work = (phase === 'items' ? runItems : runRelations) as (tx: WriteTx, b: typeof batch, s: Scratch) => Promise<void>;
       for (let attempt = 1; ; attempt++) {
         try {
           const scratch = await write(this.db, actor, operation, async (tx) => {
             const s = emptyScratch(result);
-            await work(tx, batch, s);
+            if (phase === 'items') await this.writeItems(tx, registry, input.source, batch as PreparedItem[], s, claims);
+            else await this.writeRelations(tx, registry, batch as PreparedRelation[], s, run);
             auditOf(tx, s, phase, batch.length);
             return s;
           });
@@ -265,7 +260,7 @@ export class ImportService {
       // Item batches never share a record (prepareItems refuses two items with a common identifier), so two run at
       // once: one is prepared and sent while Neo4j writes and commits the other. Relation batches lock the records
       // they join and would wait on each other: one at a time.
-      const lanes = phase === 'items' ? Math.min(ITEM_LANES, batches.length) : Math.min(1, batches.length);
+      const lanes = phase === 'items' ? ITEM_LANES : 1;
       let next = 0;
       let done = 0;
       let failed = false;
