@@ -132,6 +132,18 @@ describe('round trips', () => {
     expect(light.data.cis.edges.flatMap((e: any) => e.node.relationships).length).toBeGreaterThan(50);
   });
 
+  it('answers type and direction alone, and relationship properties, the same on every path (bare, summaries, full)', async () => {
+    const BARE = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id relationships { type direction ci { id name } } } } } }`;
+    const PROPS = BARE.replace('type direction ci { id name }', 'type direction attributes createdAt ci { id name }');
+    const FULL = BARE.replace('type direction ci { id name }', 'type direction attributes createdAt ci { id name attributes }');
+    const [bare, props, full] = [await roundTrips(BARE, { first: 50 }), await roundTrips(PROPS, { first: 50 }), await roundTrips(FULL, { first: 50 })];
+    for (const run of [bare, props, full]) expect(run.trips).toBe(2);
+    const rels = (d: any): any[] => d.cis.edges.flatMap((e: any) => e.node.relationships.map((r: any) => ({ ...r, ci: r.ci && { id: r.ci.id, name: r.ci.name } })));
+    expect(rels(props.data)).toEqual(rels(full.data));
+    expect(rels(bare.data)).toEqual(rels(full.data).map(({ attributes: _a, createdAt: _c, ...r }) => r));
+    expect(rels(props.data).every((r) => /^\d{4}-\d\d-\d\dT/.test(r.createdAt))).toBe(true);
+  });
+
   it('refuses queries nested beyond the depth limit', async () => {
     let deep = 'name';
     for (let i = 0; i < 8; i++) deep = `relationships { ci { ${deep} } }`;

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { onlySummary } from '../../shared/graphql/lookahead';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../server/context';
-import type { EntityRecord } from '../cmdb';
+import { summaryEntity, type EntityRecord } from '../cmdb';
 import type { CISummary } from './analysis.service';
 
 async function ci(ctx: GraphQLContext, id: string): Promise<EntityRecord> {
@@ -16,14 +16,8 @@ async function cis(ctx: GraphQLContext, ids: readonly string[]): Promise<EntityR
   return Promise.all(ids.map((id) => ci(ctx, id)));
 }
 
-/** Shared empty maps of summary records (never written: a summary answers id, class, name and status only). */
-const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
-
 function summaryRecord(id: string, s: CISummary): EntityRecord {
-  return {
-    id, kind: s.party ? 'party' : 'ci', class: s.class, name: s.name, status: (s.status ?? null) as EntityRecord['status'], version: null,
-    attributes: NONE, identifiers: NONE, attributeSources: NONE, createdAt: '', updatedAt: '', revision: 0,
-  };
+  return summaryEntity(id, s.party ? 'party' : 'ci', s.class, s.name, s.status);
 }
 
 /**

@@ -10,6 +10,8 @@ export interface CmdbLoaders {
   relationships: DataLoader<string, repo.RelationshipRow[]>;
   /** Relationships with only a summary of the other end (for selections that ask no more of it). */
   relationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
+  /** The same without the relationships' own properties (selections of type, direction and the ends' summaries). */
+  bareRelationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
   /** Ids whose full relationships this request asked for (then the summaries would be a wasted statement). */
   fullRelationshipsAsked?: Set<string>;
   /** As-of reads, keyed by `asOf|id`: entities and relationships as they stood then. */
@@ -56,15 +58,18 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
     },
     { maxBatchSize: 5000 },
   );
-  const relationshipSummaries = new DataLoader<string, repo.RelationshipRow[]>(
-    async (ids) => {
-      const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids), { operation: 'load relationship summaries' });
-      const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
-      for (const row of rows) bySelf.get(row.selfId)?.push(row);
-      return ids.map((id) => bySelf.get(id) ?? []);
-    },
-    { maxBatchSize: 5000 },
-  );
+  const summaries = (withProperties: boolean): DataLoader<string, repo.RelationshipRow[]> =>
+    new DataLoader<string, repo.RelationshipRow[]>(
+      async (ids) => {
+        const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), { operation: 'load relationship summaries' });
+        const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
+        for (const row of rows) bySelf.get(row.selfId)?.push(row);
+        return ids.map((id) => bySelf.get(id) ?? []);
+      },
+      { maxBatchSize: 5000 },
+    );
+  const relationshipSummaries = summaries(true);
+  const bareRelationshipSummaries = summaries(false);
   const entityAt = new DataLoader<string, EntityRecord | null>(
     (keys) =>
       byMoment(
@@ -95,5 +100,5 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
       ),
     { maxBatchSize: 5000 },
   );
-  return { entity, relationships, relationshipSummaries, entityAt, relationshipsAt };
+  return { entity, relationships, relationshipSummaries, bareRelationshipSummaries, entityAt, relationshipsAt };
 }

@@ -28,19 +28,26 @@ function decodeCursor(cursor: string): { name: string; id: string } {
 }
 
 const RELATIONSHIP_PLAIN = new Set(['type', 'direction', 'attributes', 'createdAt', '__typename']);
+/** Plain relationship fields answered without reading the relationship's properties. */
+const RELATIONSHIP_BARE = new Set(['type', 'direction', '__typename']);
 const RELATIONSHIP_ENDS = new Set(['ci', 'from', 'to']);
 
-/** `relationships { type direction ci { id name class status } … }`: nothing beyond summaries of the other ends. */
-function onlyRelationshipSummaries(info: GraphQLResolveInfo): boolean {
-  const fits = (set: SelectionSetNode | undefined): boolean =>
+/**
+ * `relationships { type direction ci { id name class status } … }`: what the selection asks — nothing beyond
+ * summaries of the other ends and no relationship properties ('bare'), summaries with properties ('summaries'), or
+ * more ('full').
+ */
+function relationshipSelection(info: GraphQLResolveInfo): 'bare' | 'summaries' | 'full' {
+  const fits = (set: SelectionSetNode | undefined, plain: ReadonlySet<string>): boolean =>
     !!set &&
     set.selections.every((sel) => {
-      if (sel.kind === Kind.INLINE_FRAGMENT) return fits(sel.selectionSet);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return fits(sel.selectionSet, plain);
       if (sel.kind !== Kind.FIELD) return false;
-      if (RELATIONSHIP_PLAIN.has(sel.name.value)) return !sel.selectionSet;
+      if (plain.has(sel.name.value)) return !sel.selectionSet;
       return RELATIONSHIP_ENDS.has(sel.name.value) && selectsOnly(sel.selectionSet, SUMMARY_FIELDS);
     });
-  return decided(info, 'relationship-summaries', (nodes) => nodes.every((n) => fits(n.selectionSet)));
+  if (decided(info, 'relationship-bare', (nodes) => nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_BARE)))) return 'bare';
+  return decided(info, 'relationship-summaries', (nodes) => nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_PLAIN))) ? 'summaries' : 'full';
 }
 
 /** A record's relationships: live, or as they stood at the record's `asOf`. */
@@ -56,10 +63,11 @@ function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.
  * all invoked before a microtask passes, so one await is enough to see them; the loaders' batches wait longer.
  */
 async function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: GraphQLResolveInfo): Promise<repo.RelationshipRow[]> {
-  if (self.asOf || !onlyRelationshipSummaries(info)) return relationshipsOf(ctx, self);
+  const selection = self.asOf ? 'full' : relationshipSelection(info);
+  if (selection === 'full') return relationshipsOf(ctx, self);
   await Promise.resolve();
   if (ctx.loaders.fullRelationshipsAsked?.has(self.id)) return relationshipsOf(ctx, self);
-  return ctx.loaders.relationshipSummaries.load(self.id);
+  return (selection === 'bare' ? ctx.loaders.bareRelationshipSummaries : ctx.loaders.relationshipSummaries).load(self.id);
 }
 
 async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean): Promise<EntityRecord[]> {

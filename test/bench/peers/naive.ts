@@ -27,9 +27,12 @@ export function naiveLoaders(services: Services): CmdbLoaders {
   const relationships = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
     await db.readTx((tx) => repo.findRelationships(tx, [id as string]), { operation: 'naive relationships' }),
   ], ONE_AT_A_TIME);
-  const relationshipSummaries = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
-    await db.readTx((tx) => repo.findRelationshipSummaries(tx, [id as string]), { operation: 'naive relationship summaries' }),
-  ], ONE_AT_A_TIME);
+  const summaries = (withProperties: boolean): DataLoader<string, repo.RelationshipRow[]> =>
+    new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
+      await db.readTx((tx) => repo.findRelationshipSummaries(tx, [id as string], withProperties), { operation: 'naive relationship summaries' }),
+    ], ONE_AT_A_TIME);
+  const relationshipSummaries = summaries(true);
+  const bareRelationshipSummaries = summaries(false);
   const entityAt = new DataLoader<string, EntityRecord | null>(async ([key]) => {
     const [at, id] = splitKey(key as string);
     const [found] = await db.readTx((tx) => repo.findRevisionsAt(tx, [id], at), { operation: 'naive entity as of' });
@@ -40,7 +43,7 @@ export function naiveLoaders(services: Services): CmdbLoaders {
     const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, [id], at), { operation: 'naive relationships as of' });
     return [rows.map((r) => ({ ...r, other: { ...r.other, asOf: at }, asOf: at }))];
   }, ONE_AT_A_TIME);
-  return { entity, relationships, relationshipSummaries, entityAt, relationshipsAt };
+  return { entity, relationships, relationshipSummaries, bareRelationshipSummaries, entityAt, relationshipsAt };
 }
 
 /** A request context like `contextFor`, with the unbatched loaders. */
