@@ -97,9 +97,11 @@ async function main(): Promise<void> {
         const results: PeersBenchResult[] = [];
         const startedAt = new Date().toISOString();
         for (const size of args.sizes) {
-          const iterations = args.iterations ?? (size <= 20_000 ? 20 : 10);
+          // At least 20 measured iterations per scenario, more (up to 200) while a scenario stays within its budget.
+          const iterations = args.iterations ?? 20;
+          const budgetMs = args.iterations ? 0 : size <= 20_000 ? 15_000 : 20_000;
           const started = Date.now();
-          const r = await benchPeers(h, { ciCount: size, iterations, warmup: 3, concurrencyOps: size <= 20_000 ? 80 : 40, diffRepeats: 5, log });
+          const r = await benchPeers(h, { ciCount: size, iterations, budgetMs, maxIterations: 200, warmup: 3, concurrencyOps: size <= 20_000 ? 80 : 40, diffRepeats: 5, log });
           results.push(r);
           log(`peers ${size}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
           // Written after every size, so a long run that dies later keeps what it measured.
