@@ -1,6 +1,6 @@
 /**
  * Benchmarks against peers: ServiceGraph beside what a user would run instead, on the same data, in the same run,
- * systems alternating (the order rotates every iteration), after a warm-up. Peers, each started here on loopback:
+ * systems alternating (in a fresh seeded random order every iteration), after a warm-up. Peers, each started here on loopback:
  *  - raw Cypher through neo4j-driver (the statements ServiceGraph sends, without its layers) — the floor;
  *  - PostgreSQL (Debian's package, a throw-away cluster) with the same CIs and edges, traversals as recursive CTEs;
  *  - @neo4j/graphql over the same Neo4j (generated list/one-hop queries, @cypher fields for traversals);
@@ -113,6 +113,16 @@ function stat(samples: number[]): Omit<SystemStat, 'system' | 'ratioP50' | 'rati
   return { p50: at(0.5), p99: at(0.99), mean, n: samples.length, throughput: mean > 0 ? 1000 / mean : 0 };
 }
 
+/** A copy of `list` in random order (Fisher–Yates). */
+function shuffled<T>(list: readonly T[], random: () => number): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = process.hrtime.bigint();
   const value = await work();
@@ -139,13 +149,15 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
   const samples = new Map<string, number[]>(def.systems.map((s) => [s.name, []]));
   let checked = 0;
   let trips: number | undefined;
-  const round = async (i: number, record: boolean): Promise<void> => {
+  const orderRandom = mulberry32(index);
+  const round = async (record: boolean): Promise<void> => {
     const input = def.input();
     const outputs = new Map<string, unknown>();
-    // Rotate the order every round, so caches and GC favour no system.
-    const n = def.systems.length;
-    for (let k = 0; k < n; k++) {
-      const system = def.systems[(i + k) % n] as SystemRun<I>;
+    // A fresh order every round (seeded shuffle), so caches and GC favour no system. A rotation is not enough: it
+    // keeps the cyclic order, so the same system always ran right after PostgreSQL, whose hash joins over the edge
+    // table leave the CPU caches cold (the system after it measured ~1.5 ms slower on 4 ms answers).
+    const order = shuffled(def.systems, orderRandom);
+    for (const system of order) {
       const before = options.counter?.();
       const { ms, value } = await timed(() => system.run(input));
       if (system.name === SG && before !== undefined && trips === undefined) trips = (options.counter?.() ?? 0) - before;
@@ -155,14 +167,14 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
     await def.check(input, outputs);
     checked += 1;
   };
-  for (let i = 0; i < options.warmup; i++) await round(i, false);
+  for (let i = 0; i < options.warmup; i++) await round(false);
   const started = Date.now();
   const more = (i: number): boolean =>
     i < options.iterations || (i < (options.maxIterations ?? options.iterations) && Date.now() - started < (options.budgetMs ?? 0));
   let lastLog = started;
   let i = 0;
   for (; more(i); i++) {
-    await round(i, true);
+    await round(true);
     if (Date.now() - lastLog >= 5000) {
       lastLog = Date.now();
       log(`    ${i + 1} iterations (answers agree)`);
