@@ -133,6 +133,26 @@ describe('importCMDB', () => {
     expect(again.importCMDB).toMatchObject({ unchanged: 3, relationsCreated: 0, relationsUnchanged: 2 });
   });
 
+  it('rejects a relation end whose identifiers name two records, and keeps relation attributes', async () => {
+    await h.ok(IMPORT, { input: { source: 'discovery', items: servers(2) } });
+    const data = await h.ok(IMPORT, {
+      input: {
+        source: 'discovery',
+        items: [],
+        relations: [
+          { type: 'DEPENDS_ON', from: { class: 'Server', identifiers: { hostname: 'lon-sql00', serialNumber: 'SN-1' } }, to: { class: 'Server', identifiers: { name: 'lon-sql01' } } },
+          { type: 'DEPENDS_ON', from: { class: 'Server', identifiers: { name: 'lon-sql00' } }, to: { class: 'Server', identifiers: { hostname: 'lon-sql01' } }, attributes: { purpose: 'replication' } },
+        ],
+      },
+    });
+    expect(data.importCMDB).toMatchObject({ relationsCreated: 1 });
+    expect(data.importCMDB.rejected).toEqual([
+      { kind: 'RELATION', index: 0, reason: expect.stringMatching(/relations\[0\]\.from: Server \{.*\} matches 2 different records/), field: 'relations[0].from' },
+    ]);
+    const [row] = await h.cypher("MATCH (:CI {name: 'lon-sql00'})-[r:DEPENDS_ON]->(:CI {name: 'lon-sql01'}) RETURN r.a_purpose AS purpose");
+    expect(row?.purpose).toBe('replication');
+  });
+
   it('imports organizations, groups and people with their relations through the same path', async () => {
     const input = {
       source: 'hr',

@@ -128,6 +128,9 @@ interface PreparedRelation {
   type: string;
   from: z.infer<typeof refSchema>;
   to: z.infer<typeof refSchema>;
+  /** The identifier keys of each end given by identifiers (none for an end given by id), worked out once. */
+  fromKeys: string[];
+  toKeys: string[];
   props: Record<string, unknown>;
 }
 
@@ -357,7 +360,9 @@ export class ImportService {
           }
           singles.set(fromKey, index);
         }
-        prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, props: repo.toStoredAttributes(rel.attributes ?? {}) });
+        const keysOf = (ref: z.infer<typeof refSchema>): string[] =>
+          ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null))).map((r) => r.key);
+        prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, fromKeys: keysOf(rel.from), toKeys: keysOf(rel.to), props: repo.toStoredAttributes(rel.attributes ?? {}) });
       } catch (error) {
         reject('RELATION', index, error);
       }
@@ -485,33 +490,40 @@ export class ImportService {
     run: RunState,
   ): Promise<void> {
     if (!batch.length) return;
-    const keyOf = (ref: PreparedRelation["from"]): repo.IdentifierRow[] =>
-      ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null)));
     // Ends that are items of this import resolve from what the item phase wrote; only the rest are looked up.
-    const keys = [...new Set(batch.flatMap((rel) => [...keyOf(rel.from), ...keyOf(rel.to)].map((r) => r.key)))].filter((k) => !run.known.has(k));
-    const idRefs = [...new Set(batch.flatMap((rel) => [rel.from.id, rel.to.id].filter((x): x is string => !!x)))];
-    const owners = keys.length ? await repo.findRefsByIdentifier(tx, keys) : new Map<string, repo.RecordRef>();
-    const byId = idRefs.length ? await repo.findRefsById(tx, idRefs) : new Map<string, repo.RecordRef>();
-    const resolveRef = (ref: PreparedRelation['from']): repo.RecordRef | repo.RecordRef[] | undefined => {
+    const wanted = new Set<string>();
+    const idSet = new Set<string>();
+    for (const rel of batch) {
+      for (const k of rel.fromKeys) if (!run.known.has(k)) wanted.add(k);
+      for (const k of rel.toKeys) if (!run.known.has(k)) wanted.add(k);
+      if (rel.from.id) idSet.add(rel.from.id);
+      if (rel.to.id) idSet.add(rel.to.id);
+    }
+    const owners = wanted.size ? await repo.findRefsByIdentifier(tx, [...wanted]) : new Map<string, repo.RecordRef>();
+    const byId = idSet.size ? await repo.findRefsById(tx, [...idSet]) : new Map<string, repo.RecordRef>();
+    const resolveRef = (ref: PreparedRelation['from'], keys: readonly string[]): repo.RecordRef | repo.RecordRef[] | undefined => {
       if (ref.id) return byId.get(ref.id);
-      const found = new Map<string, repo.RecordRef>();
-      for (const row of keyOf(ref)) {
-        const owner = run.known.get(row.key) ?? owners.get(row.key);
-        if (owner) found.set(owner.id, owner);
+      let one: repo.RecordRef | undefined;
+      let all: Map<string, repo.RecordRef> | undefined;
+      for (const key of keys) {
+        const owner = run.known.get(key) ?? owners.get(key);
+        if (!owner || owner.id === one?.id) continue;
+        if (!one) one = owner;
+        else (all ??= new Map([[one.id, one]])).set(owner.id, owner);
       }
-      return found.size > 1 ? [...found.values()] : [...found.values()][0];
+      return all ? [...all.values()] : one;
     };
-    const resolved = batch.map((rel) => ({ rel, from: resolveRef(rel.from), to: resolveRef(rel.to) }));
     const rows: repo.RelationRow[] = [];
-    for (const { rel, from, to } of resolved) {
+    for (const rel of batch) {
+      const from = resolveRef(rel.from, rel.fromKeys);
+      const to = resolveRef(rel.to, rel.toKeys);
       const problem = (['from', 'to'] as const)
         .map((end) => {
           const value = end === 'from' ? from : to;
+          if (value && !Array.isArray(value)) return undefined;
           const ref = rel[end];
           const what = ref.id ? `id ${ref.id}` : `${ref.class} ${JSON.stringify(ref.identifiers)}`;
-          if (Array.isArray(value)) return [`${end}: ${what} matches ${value.length} different records`, end] as const;
-          if (!value) return [`${end}: no record matches ${what}`, end] as const;
-          return undefined;
+          return value ? ([`${end}: ${what} matches ${value.length} different records`, end] as const) : ([`${end}: no record matches ${what}`, end] as const);
         })
         .find(Boolean);
       if (problem) {
