@@ -4,7 +4,7 @@ import type { Db } from '../../shared/db';
 import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
-import { pathTo, propagate, type Affected, type EdgeRule, type ImpactState } from './propagation';
+import { pathTo, propagate, type Affected, type EdgeRule, type ImpactEdge, type ImpactState } from './propagation';
 
 /** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
 export const MAX_AFFECTED = 10_000;
@@ -142,6 +142,23 @@ class Reached implements AffectedRecord {
   }
 }
 
+/** A dependency whose relationship record is built only when someone reads it (most answers ask ci and depth). */
+class Dependency implements DependencyRecord {
+  private cached: DependencyRecord['relationship'] | undefined;
+
+  constructor(
+    readonly ciId: string,
+    readonly summaries: ReadonlyMap<string, CISummary>,
+    readonly depth: number,
+    private readonly edge: ImpactEdge,
+  ) {}
+
+  get relationship(): DependencyRecord['relationship'] {
+    const e = this.edge;
+    return (this.cached ??= { type: e.type, fromId: e.fromId, toId: e.toId, createdAt: e.createdAt != null ? new Date(e.createdAt).toISOString() : '', attributes: {} });
+  }
+}
+
 function edgeRules(registry: Registry): Map<string, EdgeRule> {
   return new Map(registry.allRelationshipTypes().map((t) => [t.name, { impacted: t.impacted, redundancy: t.redundancy ?? false }]));
 }
@@ -227,14 +244,14 @@ export class AnalysisService {
     this.checkFound([ciId], live, 'ciId', asOf);
     const rules = edgeRules(registry);
     // relies-on adjacency: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
-    const next = new Map<string, Array<{ other: string; edge: (typeof closure.edges)[number] }>>();
+    const next = new Map<string, ImpactEdge[]>();
     for (const edge of closure.edges) {
       const rule = rules.get(edge.type);
       if (!rule || rule.impacted === 'none' || !live.has(edge.fromId) || !live.has(edge.toId)) continue;
-      const [from, to] = rule.impacted === 'from' ? [edge.fromId, edge.toId] : [edge.toId, edge.fromId];
+      const from = rule.impacted === 'from' ? edge.fromId : edge.toId;
       let list = next.get(from);
       if (!list) next.set(from, (list = []));
-      list.push({ other: to, edge });
+      list.push(edge);
     }
     const summaries = new Map<string, CISummary>(closure.nodes.map((n) => [n.id, n]));
     const out: DependencyRecord[] = [];
@@ -243,11 +260,12 @@ export class AnalysisService {
     for (let level = 1; level <= bound && frontier.length; level++) {
       const following: string[] = [];
       for (const id of frontier) {
-        for (const { other, edge } of next.get(id) ?? []) {
+        for (const edge of next.get(id) ?? []) {
+          const other = edge.fromId === id ? edge.toId : edge.fromId;
           if (seen.has(other)) continue;
           seen.add(other);
           following.push(other);
-          out.push({ ciId: other, summaries, depth: level, relationship: { type: edge.type, fromId: edge.fromId, toId: edge.toId, createdAt: edge.createdAt != null ? new Date(edge.createdAt).toISOString() : '', attributes: {} } });
+          out.push(new Dependency(other, summaries, level, edge));
         }
       }
       frontier = following;
