@@ -64,7 +64,8 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
     // decodes such a record byte by byte (measured: most of the client's time on a 10,000-CI closure).
     // Edges name their ends by the nodes' internal ids (`id()`, valid within this one statement; every CI row carries
     // its own): reading two `id` properties per edge and decoding two strings cost 11 ms of 81 on a 5,380-CI hub
-    // closure at 10k. An edge whose end is not a CI row (a party) is dropped here, as a label check would.
+    // closure at 10k. An edge whose end is not a CI row (a party) is dropped here, as a label check would. `id()` is
+    // deprecated in Neo4j 5 (elementId() would bring strings back); should it go, this is the one place to change.
     const rows = await tx.run(
       `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
        WITH collect(s) AS starts
