@@ -360,8 +360,6 @@ export class ImportService {
           }
           singles.set(fromKey, index);
         }
-        const keysOf = (ref: z.infer<typeof refSchema>): string[] =>
-          ref.id ? [] : identifierRows(ref.class ?? '', Object.fromEntries(Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null))).map((r) => r.key);
         prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, fromKeys: keysOf(rel.from), toKeys: keysOf(rel.to), props: repo.toStoredAttributes(rel.attributes ?? {}) });
       } catch (error) {
         reject('RELATION', index, error);
@@ -558,6 +556,13 @@ export class ImportService {
     out.relationsCreated += created;
     out.relationsUnchanged += rows.length - created;
   }
+}
+
+/** The identifier keys a relation end names (none for an end given by id). */
+function keysOf(ref: z.infer<typeof refSchema>): string[] {
+  if (ref.id) return [];
+  const given = Object.entries(ref.identifiers ?? {}).filter((e): e is [string, string] => e[1] !== null);
+  return identifierRows(ref.class ?? '', Object.fromEntries(given)).map((r) => r.key);
 }
 
 function emptyScratch(base: ImportResult): Scratch {
