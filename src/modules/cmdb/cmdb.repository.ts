@@ -180,7 +180,7 @@ export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], 
      MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
      RETURN id, [(self)-[r]-(n:Entity) WHERE NOT r:WAS |
                  [type(r), startNode(r) = self, n.id, n.class, n.name, n.status, n:CI,
-                  CASE WHEN $withProperties THEN r {.*, createdAt: r.createdAt.epochMillis} END]] AS rels`,
+                  CASE WHEN $withProperties THEN ${REL_PROPS} END]] AS rels`,
     { ids, withProperties },
   );
   const out: RelationshipRow[] = [];
@@ -380,19 +380,8 @@ export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: st
 
 /** Which entity (if any) holds each identifier key. */
 export async function findIdentifierOwners(tx: Tx, keys: readonly string[]): Promise<Map<string, string>> {
-  // The owner is read by a pattern comprehension from the identifier, never by a second MATCH the planner may
-  // reorder: planned on the statistics of a CMDB emptied moments before (a re-run import), that form ran one
-  // 5,000-key lookup for 70 s at 100k CIs (SHOW TRANSACTIONS: running, no lock wait) and once failed a batch on the
-  // 120 s transaction timeout. A comprehension can only expand from the identifier found by the index.
-  const rows = await tx.run(
-    `UNWIND $keys AS key
-     MATCH (i:Identifier {key: key}) USING INDEX i:Identifier(key)
-     WITH key, [(i)<-[:IDENTIFIED_BY]-(n:Entity) | n.id][0] AS id
-     WHERE id IS NOT NULL
-     RETURN key, id`,
-    { keys },
-  );
-  return new Map(rows.map((r) => [r.key as string, r.id as string]));
+  const refs = await findRefsByIdentifier(tx, keys);
+  return new Map([...refs].map(([key, ref]) => [key, ref.id]));
 }
 
 export interface RecordRef {
@@ -401,8 +390,12 @@ export interface RecordRef {
   status: string | null;
 }
 
-/** The records holding each identifier key, with just what relating them needs (id, class, status); read from the identifier as in `findIdentifierOwners`. */
+/** The records holding each identifier key, with just what relating them needs (id, class, status). */
 export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Promise<Map<string, RecordRef>> {
+  // The owner is read by a pattern comprehension from the identifier, never by a second MATCH the planner may
+  // reorder: planned on the statistics of a CMDB emptied moments before (a re-run import), that form ran one
+  // 5,000-key lookup for 70 s at 100k CIs (SHOW TRANSACTIONS: running, no lock wait) and once failed a batch on the
+  // 120 s transaction timeout. A comprehension can only expand from the identifier found by the index.
   const rows = await tx.run(
     `UNWIND $keys AS key
      MATCH (i:Identifier {key: key}) USING INDEX i:Identifier(key)
@@ -517,7 +510,7 @@ export async function existingRelationships(tx: Tx, rows: readonly Omit<Relation
      RETURN id, [(a)-[r]->(b:Entity) WHERE NOT r:WAS | [type(r), b.id]] AS out`,
     { fromIds },
   );
-  // Expanded from each record by a comprehension (see findIdentifierOwners: no plan can start elsewhere).
+  // Expanded from each record by a comprehension (see findRefsByIdentifier: no plan can start elsewhere).
   const keys = new Set<string>();
   for (const f of found) for (const [type, toId] of f.out as Array<[string, string]>) keys.add(relationKey({ fromId: f.id as string, type, toId }));
   return keys;
