@@ -70,8 +70,8 @@ export async function rawImport(h: Harness, data: ImportData, log: (line: string
       await session.executeWrite((tx) =>
         tx.run(
           `UNWIND $rows AS row
-           MATCH (fi:Identifier {key: row.from}) USING INDEX fi:Identifier(key)
-           MATCH (ti:Identifier {key: row.to}) USING INDEX ti:Identifier(key)
+           MATCH (fi:Identifier {key: row.from}) USING INDEX SEEK fi:Identifier(key)
+           MATCH (ti:Identifier {key: row.to}) USING INDEX SEEK ti:Identifier(key)
            MATCH (fi)<-[:IDENTIFIED_BY]-(a:Entity), (ti)<-[:IDENTIFIED_BY]-(b:Entity)
            MERGE (a)-[r:$(row.type)]->(b) ON CREATE SET r.createdAt = datetime.transaction()`,
           { rows: rels.slice(i, i + RAW_BATCH) },

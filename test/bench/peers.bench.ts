@@ -490,7 +490,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         { name: NAIVE, run: (id) => naive(ONE_HOP, { id }) },
         {
           name: RAW,
-          run: (id) => raw((tx) => tx.run(`MATCH (c:Entity {id: $id}) USING INDEX c:Entity(id) WHERE c:CI ${RAW_PAGE_REL}`, { id })),
+          run: (id) => raw((tx) => tx.run(`MATCH (c:Entity {id: $id}) USING INDEX SEEK c:Entity(id) WHERE c:CI ${RAW_PAGE_REL}`, { id })),
         },
         { name: PG, run: (id) => pgPeer.pgOneHop(cluster.pool, id) },
         { name: NGQL, run: (id) => ngql.run(ngql.oneHopQuery, { id }) },

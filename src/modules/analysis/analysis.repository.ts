@@ -67,7 +67,7 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
     // closure at 10k. An edge whose end is not a CI row (a party) is dropped here, as a label check would. `id()` is
     // deprecated in Neo4j 5 (elementId() would bring strings back); should it go, this is the one place to change.
     const rows = await tx.run(
-      `MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
+      `MATCH (s:Entity) USING INDEX SEEK s:Entity(id) WHERE s.id IN $ids AND s:CI
        WITH collect(s) AS starts
        CALL apoc.path.subgraphAll(starts, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
          YIELD nodes, relationships
@@ -120,12 +120,12 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
   }
   const rows = await tx.run(
     `WITH datetime($at) AS t
-     MATCH (s:Entity) USING INDEX s:Entity(id) WHERE s.id IN $ids AND s:CI
+     MATCH (s:Entity) USING INDEX SEEK s:Entity(id) WHERE s.id IN $ids AND s:CI
      WITH t, collect(s) AS starts
      CALL apoc.path.subgraphNodes(starts, {relationshipFilter: $filter + '|WAS', maxLevel: $maxDepth, limit: $limit, bfs: true})
        YIELD node
      WITH t, node AS n WHERE n:CI
-     MATCH (v:Revision {id: n.id}) USING INDEX v:Revision(id)
+     MATCH (v:Revision {id: n.id}) USING INDEX SEEK v:Revision(id)
      WHERE v.kind = 'ci' AND v.validFrom <= t AND (v.validTo IS NULL OR v.validTo > t)
      CALL (n, t) {
        OPTIONAL MATCH (n)<-[r]-(x:CI)
@@ -163,7 +163,7 @@ export interface SubscriptionRow {
 export async function subscribers(tx: Tx, serviceIds: readonly string[]): Promise<SubscriptionRow[]> {
   const rows = await tx.run(
     `UNWIND $serviceIds AS sid
-     MATCH (s:Entity {id: sid}) USING INDEX s:Entity(id)
+     MATCH (s:Entity {id: sid}) USING INDEX SEEK s:Entity(id)
      MATCH (o:Organization)-[:SUBSCRIBES_TO]->(s)
      WITH o, collect(s.id) AS serviceIds ORDER BY o.name
      RETURN o.id AS customerId, o.name AS name, serviceIds`,
@@ -185,7 +185,7 @@ export interface TreeRow {
 export async function spanningTrees(tx: Tx, rootIds: readonly string[], filter: string, maxDepth: number, limit: number): Promise<TreeRow[]> {
   const rows = await tx.run(
     `UNWIND $rootIds AS rootId
-     MATCH (root:Entity {id: rootId}) USING INDEX root:Entity(id) WHERE root:CI
+     MATCH (root:Entity {id: rootId}) USING INDEX SEEK root:Entity(id) WHERE root:CI
      CALL apoc.path.spanningTree(root, {relationshipFilter: $filter, maxLevel: $maxDepth, limit: $limit, bfs: true})
        YIELD path
      WITH rootId, path WHERE length(path) > 0 AND last(nodes(path)):CI
@@ -248,15 +248,15 @@ export async function overlappingChanges(
   const rows = await tx.run(
     `CALL () {
        UNWIND $ciIds AS id
-       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
        MATCH (c:Change)-[:MODIFIES]->(x) RETURN c, 'ci' AS how, id
        UNION ALL
        UNWIND $serviceIds AS id
-       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
        MATCH (c:Change)-[:IMPACTS_SERVICE]->(x) RETURN c, 'service' AS how, id
        UNION ALL
        UNWIND $customerIds AS id
-       MATCH (x:Entity {id: id}) USING INDEX x:Entity(id)
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
        MATCH (c:Change)-[:IMPACTS_CUSTOMER]->(x) RETURN c, 'customer' AS how, id
      }
      WITH c, how, id
@@ -288,7 +288,7 @@ export interface TicketSignalRow {
 export async function ticketSignals(tx: Tx, ids: readonly string[]): Promise<TicketSignalRow[]> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (c:Entity {id: id}) USING INDEX c:Entity(id)
+     MATCH (c:Entity {id: id}) USING INDEX SEEK c:Entity(id)
      RETURN id,
        [(c)<-[:AFFECTS]-(i:Incident) WHERE i.status IN ['NEW', 'ASSIGNED', 'ACCEPTED', 'PENDING'] | i.number] AS openIncidents,
        [(c)<-[:APPLIES_TO]-(k:KnownError) | k.number + ': ' + k.title]
@@ -303,7 +303,7 @@ export async function ticketSignals(tx: Tx, ids: readonly string[]): Promise<Tic
 export async function incidentCIs(tx: Tx, incidentIds: readonly string[]): Promise<Map<string, string[]>> {
   const rows = await tx.run(
     `UNWIND $incidentIds AS id
-     MATCH (i:Ticket {id: id}) USING INDEX i:Ticket(id) WHERE i:Incident
+     MATCH (i:Ticket {id: id}) USING INDEX SEEK i:Ticket(id) WHERE i:Incident
      RETURN id, [(i)-[:AFFECTS]->(c:CI) | c.id] AS ciIds`,
     { incidentIds },
   );
@@ -319,7 +319,7 @@ export interface CISummaryRow {
 /** What evidence lines and summary answers need of CIs (name, class, status), by id; unknown ids are left out. */
 export async function summariesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, CISummaryRow>> {
   const rows = await tx.run(
-    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) WHERE n:CI RETURN n.id AS id, n.class AS class, n.name AS name, n.status AS status',
+    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) WHERE n:CI RETURN n.id AS id, n.class AS class, n.name AS name, n.status AS status',
     { ids },
   );
   return new Map(rows.map((r) => [r.id as string, { class: r.class as string, name: r.name as string, status: (r.status as string | null) ?? null }]));

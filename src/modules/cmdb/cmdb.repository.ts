@@ -7,8 +7,11 @@
  * - history: every write of an entity also writes an immutable (:Revision) copy of it (properties, identifiers as
  *   "name=value" strings, actor, operation) valid from `validFrom` until `validTo` (null: current), in the same
  *   statement; a removed relationship is archived as (a)-[:WAS {type, validFrom, validTo, actor}]->(b) before it goes.
- * Hot lookups carry `USING INDEX` hints: a plan cached while the database was nearly empty (a first import) would
- * otherwise keep scanning labels as the data grows.
+ * Lookups by id or key carry `USING INDEX SEEK` hints: a plan cached while the database was nearly empty (a first
+ * import) would otherwise keep scanning labels as the data grows — and a plain `USING INDEX` is no cure, a whole-index
+ * *scan* satisfies it: measured at 10k CIs after an import, `subscribers` of a hub's 190 services scanned the
+ * Entity(id) index once per service (1.9 million rows, 230 ms instead of 2). Every statement in src uses SEEK
+ * (test/unit/cypher-hints.test.ts).
  */
 import { int, type Row, type Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
@@ -120,14 +123,14 @@ export function toStoredAttributes(attributes: Record<string, unknown>): Record<
 }
 
 export async function findEntities(tx: Tx, ids: readonly string[]): Promise<EntityRecord[]> {
-  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN ${ENTITY} AS n`, { ids });
+  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN ${ENTITY} AS n`, { ids });
   return rows.map((r) => toEntity(r.n));
 }
 
 /** Locks the entity for the rest of the transaction (read-then-write without lost updates) and returns it. */
 export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | undefined> {
   const rows = await tx.run(
-    `MATCH (n:Entity {id: $id}) USING INDEX n:Entity(id) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
+    `MATCH (n:Entity {id: $id}) USING INDEX SEEK n:Entity(id) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
     { id },
   );
   return rows[0] ? toEntity(rows[0].n) : undefined;
@@ -157,7 +160,7 @@ function toRelationshipRow(row: Row): RelationshipRow {
 export async function findRelationships(tx: Tx, ids: readonly string[]): Promise<RelationshipRow[]> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self:Entity {id: id}) USING INDEX SEEK self:Entity(id)
      MATCH (self)-[r]-(n:Entity) WHERE NOT r:WAS
      RETURN id, type(r) AS type, startNode(r) = self AS outgoing, ${REL_PROPS} AS props, ${ENTITY} AS n`,
     { ids },
@@ -177,7 +180,7 @@ export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], 
   // 1,000 CIs has ~6,000 relationships, and rows and maps were most of the statement's and the driver's time.
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self:Entity {id: id}) USING INDEX SEEK self:Entity(id)
      RETURN id, [(self)-[r]-(n:Entity) WHERE NOT r:WAS |
                  [type(r), startNode(r) = self, n.id, n.class, n.name, n.status, n:CI,
                   CASE WHEN $withProperties THEN ${REL_PROPS} END]] AS rels`,
@@ -205,7 +208,7 @@ export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], 
 /** One relationship seen from its `from` end, or undefined. */
 export async function findRelationship(tx: Tx, type: string, fromId: string, toId: string): Promise<RelationshipRow | undefined> {
   const rows = await tx.run(
-    `MATCH (self:Entity {id: $fromId}) USING INDEX self:Entity(id)
+    `MATCH (self:Entity {id: $fromId}) USING INDEX SEEK self:Entity(id)
      MATCH (self)-[r:$($type)]->(n:Entity {id: $toId})
      RETURN ${REL_PROPS} AS props, ${ENTITY} AS n`,
     { type, fromId, toId },
@@ -321,7 +324,7 @@ async function listRevisions(tx: Tx, where: string[], params: Row, page: PageReq
 export async function findRevisionsAt(tx: Tx, ids: readonly string[], at: string): Promise<EntityRecord[]> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (c:Revision {id: id}) USING INDEX c:Revision(id)
+     MATCH (c:Revision {id: id}) USING INDEX SEEK c:Revision(id)
      WHERE ${VALID_AT}
      RETURN properties(c) AS n`,
     { ids, at },
@@ -344,7 +347,7 @@ export interface RevisionRecord {
 /** Every revision of an entity, oldest first. */
 export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionRecord[]> {
   const rows = await tx.run(
-    `MATCH (c:Revision {id: $id}) USING INDEX c:Revision(id)
+    `MATCH (c:Revision {id: $id}) USING INDEX SEEK c:Revision(id)
      RETURN properties(c) AS n ORDER BY c.validFrom, c.revision`,
     { id },
   );
@@ -367,7 +370,7 @@ export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: st
   const rows = await tx.run(
     `WITH datetime($at) AS t
      UNWIND $ids AS id
-     MATCH (self:Entity {id: id}) USING INDEX self:Entity(id)
+     MATCH (self:Entity {id: id}) USING INDEX SEEK self:Entity(id)
      MATCH (self)-[r]-(n:Entity)
      WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t)
      MATCH (c:Revision {id: n.id}) WHERE c.validFrom <= t AND (c.validTo IS NULL OR c.validTo > t)
@@ -398,7 +401,7 @@ export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Pro
   // 120 s transaction timeout. A comprehension can only expand from the identifier found by the index.
   const rows = await tx.run(
     `UNWIND $keys AS key
-     MATCH (i:Identifier {key: key}) USING INDEX i:Identifier(key)
+     MATCH (i:Identifier {key: key}) USING INDEX SEEK i:Identifier(key)
      WITH key, [(i)<-[:IDENTIFIED_BY]-(n:Entity) | n {.id, .class, .status}][0] AS n
      WHERE n IS NOT NULL
      RETURN key, n.id AS id, n.class AS class, n.status AS status`,
@@ -410,7 +413,7 @@ export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Pro
 /** Records by id, with just id, class and status. */
 export async function findRefsById(tx: Tx, ids: readonly string[]): Promise<Map<string, RecordRef>> {
   const rows = await tx.run(
-    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN n.id AS id, n.class AS class, n.status AS status',
+    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN n.id AS id, n.class AS class, n.status AS status',
     { ids },
   );
   return new Map(rows.map((r) => [r.id as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
@@ -467,7 +470,7 @@ export interface EntityUpdateRow {
 export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow[]): Promise<void> {
   await tx.run(
     `UNWIND $rows AS row
-     MATCH (n:Entity {id: row.id}) USING INDEX n:Entity(id)
+     MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
      SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction()
      WITH n, row
      CALL (n, row) {
@@ -480,7 +483,7 @@ export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow
        CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: n.class, name: ident.name, value: ident.value})
      }
      CALL (n) {
-       MATCH (prev:Revision {id: n.id}) USING INDEX prev:Revision(id)
+       MATCH (prev:Revision {id: n.id}) USING INDEX SEEK prev:Revision(id)
        WHERE prev.validTo IS NULL
        SET prev.validTo = datetime.transaction()
      }
@@ -506,7 +509,7 @@ export async function existingRelationships(tx: Tx, rows: readonly Omit<Relation
   const fromIds = [...new Set(rows.map((r) => r.fromId))];
   const found = await tx.run(
     `UNWIND $fromIds AS id
-     MATCH (a:Entity {id: id}) USING INDEX a:Entity(id)
+     MATCH (a:Entity {id: id}) USING INDEX SEEK a:Entity(id)
      RETURN id, [(a)-[r]->(b:Entity) WHERE NOT r:WAS | [type(r), b.id]] AS out`,
     { fromIds },
   );
@@ -529,7 +532,7 @@ export async function mergeRelationships(tx: WriteTx, rows: readonly RelationRow
   if (single.length) {
     await tx.write(
       `UNWIND $rows AS row
-       MATCH (a:Entity {id: row.fromId}) USING INDEX a:Entity(id)
+       MATCH (a:Entity {id: row.fromId}) USING INDEX SEEK a:Entity(id)
        MATCH (a)-[r:$(row.type)]->(b:Entity) WHERE b.id <> row.toId
        ${ARCHIVE_RELATIONSHIP}
        DELETE r`,
@@ -539,8 +542,8 @@ export async function mergeRelationships(tx: WriteTx, rows: readonly RelationRow
   // Rows without attributes travel without a props map (one map fewer per row for the driver to pack).
   const counters = await tx.write(
     `UNWIND $rows AS row
-     MATCH (a:Entity {id: row.fromId}) USING INDEX a:Entity(id)
-     MATCH (b:Entity {id: row.toId}) USING INDEX b:Entity(id)
+     MATCH (a:Entity {id: row.fromId}) USING INDEX SEEK a:Entity(id)
+     MATCH (b:Entity {id: row.toId}) USING INDEX SEEK b:Entity(id)
      MERGE (a)-[r:$(row.type)]->(b)
      ON CREATE SET r.createdAt = datetime.transaction()
      SET r += coalesce(row.props, {})`,
@@ -551,7 +554,7 @@ export async function mergeRelationships(tx: WriteTx, rows: readonly RelationRow
 
 export async function deleteRelationship(tx: WriteTx, row: Omit<RelationRow, 'props'>): Promise<number> {
   const result = await tx.run(
-    `MATCH (a:Entity {id: $fromId}) USING INDEX a:Entity(id)
+    `MATCH (a:Entity {id: $fromId}) USING INDEX SEEK a:Entity(id)
      MATCH (a)-[r:$($type)]->(b:Entity {id: $toId})
      ${ARCHIVE_RELATIONSHIP}
      DELETE r RETURN count(*) AS n`,
@@ -563,7 +566,7 @@ export async function deleteRelationship(tx: WriteTx, row: Omit<RelationRow, 'pr
 /** Removes every outgoing relationship of a type (for single-valued ones: LOCATED_IN, OWNED_BY). */
 export async function deleteOutgoing(tx: WriteTx, fromId: string, type: string): Promise<string[]> {
   const rows = await tx.run(
-    `MATCH (a:Entity {id: $fromId}) USING INDEX a:Entity(id)
+    `MATCH (a:Entity {id: $fromId}) USING INDEX SEEK a:Entity(id)
      MATCH (a)-[r:$($type)]->(b:Entity)
      ${ARCHIVE_RELATIONSHIP}
      WITH r, b.id AS id DELETE r RETURN id`,

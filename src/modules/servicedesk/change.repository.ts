@@ -11,7 +11,7 @@ import type { WriteTx } from '../../shared/write';
 /** Sets (or clears) a change's planned window, stored as datetimes so windows compare in Cypher. */
 export async function setWindow(tx: WriteTx, id: string, start: string | null, end: string | null): Promise<void> {
   await tx.run(
-    `MATCH (c:Ticket {id: $id}) USING INDEX c:Ticket(id)
+    `MATCH (c:Ticket {id: $id}) USING INDEX SEEK c:Ticket(id)
      SET c.plannedStart = CASE WHEN $start IS NULL THEN null ELSE datetime($start) END,
          c.plannedEnd = CASE WHEN $end IS NULL THEN null ELSE datetime($end) END`,
     { id, start, end },
@@ -28,7 +28,7 @@ export interface WorkOrderRow {
 
 export async function setWorkOrder(tx: WriteTx, changeId: string, id: string, kind: string, content: string): Promise<void> {
   await tx.run(
-    `MATCH (c:Ticket {id: $changeId}) USING INDEX c:Ticket(id)
+    `MATCH (c:Ticket {id: $changeId}) USING INDEX SEEK c:Ticket(id)
      OPTIONAL MATCH (c)-[:HAS_WORK_ORDER]->(old:WorkOrder {kind: $kind})
      DETACH DELETE old
      WITH DISTINCT c
@@ -40,7 +40,7 @@ export async function setWorkOrder(tx: WriteTx, changeId: string, id: string, ki
 export async function workOrdersOf(tx: Tx, changeIds: readonly string[]): Promise<WorkOrderRow[]> {
   const rows = await tx.run(
     `UNWIND $changeIds AS cid
-     MATCH (c:Ticket {id: cid}) USING INDEX c:Ticket(id)
+     MATCH (c:Ticket {id: cid}) USING INDEX SEEK c:Ticket(id)
      MATCH (c)-[:HAS_WORK_ORDER]->(w:WorkOrder)
      RETURN cid AS changeId, w.kind AS kind, w.content AS content, w.author AS author, w.at AS at`,
     { changeIds },
@@ -62,7 +62,7 @@ export interface ApprovalRow {
 /** Replaces the pending approvals of a change with these (order = position). */
 export async function setApprovals(tx: WriteTx, changeId: string, approvals: ReadonlyArray<{ id: string; approver: string; role: string | null }>): Promise<void> {
   await tx.run(
-    `MATCH (c:Ticket {id: $changeId}) USING INDEX c:Ticket(id)
+    `MATCH (c:Ticket {id: $changeId}) USING INDEX SEEK c:Ticket(id)
      CALL (c) { MATCH (c)-[:HAS_APPROVAL]->(a:Approval) DETACH DELETE a }
      WITH c
      UNWIND range(0, size($approvals) - 1) AS i
@@ -74,7 +74,7 @@ export async function setApprovals(tx: WriteTx, changeId: string, approvals: Rea
 
 export async function decideApproval(tx: WriteTx, approvalId: string, state: 'APPROVED' | 'REJECTED', comment: string): Promise<void> {
   await tx.run(
-    `MATCH (a:Approval {id: $approvalId})
+    `MATCH (a:Approval {id: $approvalId}) USING INDEX SEEK a:Approval(id)
      SET a.state = $state, a.comment = $comment, a.decidedAt = datetime.transaction(), a.decidedBy = $actor`,
     { approvalId, state, comment, actor: tx.actor.id },
   );
@@ -83,7 +83,7 @@ export async function decideApproval(tx: WriteTx, approvalId: string, state: 'AP
 export async function approvalsOf(tx: Tx, changeIds: readonly string[]): Promise<ApprovalRow[]> {
   const rows = await tx.run(
     `UNWIND $changeIds AS cid
-     MATCH (c:Ticket {id: cid}) USING INDEX c:Ticket(id)
+     MATCH (c:Ticket {id: cid}) USING INDEX SEEK c:Ticket(id)
      MATCH (c)-[:HAS_APPROVAL]->(a:Approval)
      RETURN cid AS changeId, a.id AS id, a.order AS order, a.approver AS approver, a.role AS role, a.state AS state,
             a.comment AS comment, a.decidedAt AS decidedAt
@@ -120,7 +120,7 @@ export async function createBlackout(tx: WriteTx, row: BlackoutRow): Promise<voi
     `CREATE (b:BlackoutWindow {id: $id, name: $name, start: datetime($start), end: datetime($end), reason: $reason,
                                createdBy: $actor, createdAt: datetime.transaction()})
      WITH b UNWIND $ciIds AS cid
-     MATCH (c:Entity {id: cid}) USING INDEX c:Entity(id)
+     MATCH (c:Entity {id: cid}) USING INDEX SEEK c:Entity(id)
      CREATE (b)-[:PROTECTS]->(c)`,
     { ...row, actor: tx.actor.id },
   );
@@ -154,11 +154,11 @@ const DEPLOYMENT = `{ id: d.id, releaseId: r.id, environment: d.environment, at:
 
 export async function addDeployment(tx: WriteTx, row: Omit<DeploymentRow, 'at' | 'actor'>): Promise<void> {
   await tx.run(
-    `MATCH (r:Ticket {id: $releaseId}) USING INDEX r:Ticket(id)
+    `MATCH (r:Ticket {id: $releaseId}) USING INDEX SEEK r:Ticket(id)
      CREATE (r)-[:HAS_DEPLOYMENT]->(d:Deployment {id: $id, environment: $environment, version: $version, at: datetime.transaction(), actor: $actor})
      WITH d
-     CALL (d) { MATCH (c:Ticket {id: $changeId}) CREATE (d)-[:UNDER]->(c) }
-     CALL (d) { UNWIND $ciIds AS cid MATCH (ci:Entity {id: cid}) USING INDEX ci:Entity(id) CREATE (d)-[:DEPLOYED_ON]->(ci) }`,
+     CALL (d) { MATCH (c:Ticket {id: $changeId}) USING INDEX SEEK c:Ticket(id) CREATE (d)-[:UNDER]->(c) }
+     CALL (d) { UNWIND $ciIds AS cid MATCH (ci:Entity {id: cid}) USING INDEX SEEK ci:Entity(id) CREATE (d)-[:DEPLOYED_ON]->(ci) }`,
     { ...row, actor: tx.actor.id },
   );
 }
@@ -166,7 +166,7 @@ export async function addDeployment(tx: WriteTx, row: Omit<DeploymentRow, 'at' |
 export async function deploymentsOf(tx: Tx, releaseIds: readonly string[]): Promise<DeploymentRow[]> {
   const rows = await tx.run(
     `UNWIND $releaseIds AS rid
-     MATCH (r:Ticket {id: rid}) USING INDEX r:Ticket(id)
+     MATCH (r:Ticket {id: rid}) USING INDEX SEEK r:Ticket(id)
      MATCH (r)-[:HAS_DEPLOYMENT]->(d:Deployment)
      RETURN ${DEPLOYMENT} AS d ORDER BY d.at`,
     { releaseIds },
@@ -177,7 +177,7 @@ export async function deploymentsOf(tx: Tx, releaseIds: readonly string[]): Prom
 /** Production deployments onto a CI, newest first: which release put which version there, when, under which change. */
 export async function deploymentsOnCI(tx: Tx, ciId: string): Promise<DeploymentRow[]> {
   const rows = await tx.run(
-    `MATCH (ci:Entity {id: $ciId}) USING INDEX ci:Entity(id)
+    `MATCH (ci:Entity {id: $ciId}) USING INDEX SEEK ci:Entity(id)
      MATCH (ci)<-[:DEPLOYED_ON]-(d:Deployment)<-[:HAS_DEPLOYMENT]-(r:Release)
      RETURN ${DEPLOYMENT} AS d ORDER BY d.at DESC`,
     { ciId },

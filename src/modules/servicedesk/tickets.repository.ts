@@ -92,7 +92,7 @@ export function toTicket(row: unknown): TicketRecord {
 export async function findTickets(tx: Tx, ids: readonly string[]): Promise<TicketRecord[]> {
   const rows = await tx.run(
     `UNWIND $ids AS id
-     MATCH (t:Ticket {id: id}) USING INDEX t:Ticket(id)
+     MATCH (t:Ticket {id: id}) USING INDEX SEEK t:Ticket(id)
      RETURN ${TICKET} AS t`,
     { ids },
   );
@@ -107,7 +107,7 @@ export async function findTicketByNumber(tx: Tx, number: string): Promise<Ticket
 /** Takes the ticket's write lock first (concurrent transitions serialize) and returns it. */
 export async function lockTicket(tx: WriteTx, id: string, kind: TicketKind): Promise<TicketRecord | null> {
   const rows = await tx.run(
-    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+    `MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id)
      WHERE $kind IN labels(t)
      SET t._lock = true REMOVE t._lock
      RETURN ${TICKET} AS t`,
@@ -147,7 +147,7 @@ export async function createTicket(tx: WriteTx, ticket: NewTicket): Promise<void
 /** Sets properties (null removes) and updatedAt. */
 export async function updateTicket(tx: WriteTx, id: string, set: Row): Promise<void> {
   await tx.run(
-    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+    `MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id)
      SET t += $set, t.updatedAt = datetime.transaction()`,
     { id, set },
   );
@@ -176,18 +176,18 @@ export type LinkType =
 
 /** Binds x: the CMDB entity, ticket or catalogue item with id `tid` (each lookup by its unique index). */
 const ANY_TARGET = `CALL (tid) {
-       MATCH (x:Entity {id: tid}) RETURN x
-       UNION MATCH (x:Ticket {id: tid}) RETURN x
-       UNION MATCH (x:CatalogItem {id: tid}) RETURN x
+       MATCH (x:Entity {id: tid}) USING INDEX SEEK x:Entity(id) RETURN x
+       UNION MATCH (x:Ticket {id: tid}) USING INDEX SEEK x:Ticket(id) RETURN x
+       UNION MATCH (x:CatalogItem {id: tid}) USING INDEX SEEK x:CatalogItem(id) RETURN x
      }`;
 
 /** Replaces all `type` links of ticket (or catalogue item / blackout) `id` with links to `targetIds`. */
 export async function setLinks(tx: WriteTx, id: string, type: LinkType, targetIds: readonly string[]): Promise<void> {
   await tx.run(
     `CALL () {
-       MATCH (t:Ticket {id: $id}) RETURN t
-       UNION MATCH (t:CatalogItem {id: $id}) RETURN t
-       UNION MATCH (t:BlackoutWindow {id: $id}) RETURN t
+       MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id) RETURN t
+       UNION MATCH (t:CatalogItem {id: $id}) USING INDEX SEEK t:CatalogItem(id) RETURN t
+       UNION MATCH (t:BlackoutWindow {id: $id}) USING INDEX SEEK t:BlackoutWindow(id) RETURN t
      }
      CALL (t) { MATCH (t)-[r:$($type)]->() DELETE r }
      WITH t
@@ -204,7 +204,7 @@ export async function addLinks(tx: WriteTx, fromIds: readonly string[], type: Li
     `WITH $toId AS tid
      ${ANY_TARGET}
      UNWIND $fromIds AS fid
-     MATCH (t:Ticket {id: fid}) USING INDEX t:Ticket(id)
+     MATCH (t:Ticket {id: fid}) USING INDEX SEEK t:Ticket(id)
      MERGE (t)-[:$($type)]->(x)`,
     { fromIds, type, toId },
   );
@@ -213,16 +213,16 @@ export async function addLinks(tx: WriteTx, fromIds: readonly string[], type: Li
 /** Stores the impact analysis of a ticket's CIs: services (state, path) and customers (their affected services). */
 export async function setImpact(tx: WriteTx, id: string, services: readonly ImpactLink[], customers: ReadonlyArray<{ id: string; serviceIds: string[] }>): Promise<void> {
   await tx.run(
-    `MATCH (t:Ticket {id: $id}) USING INDEX t:Ticket(id)
+    `MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id)
      CALL (t) { MATCH (t)-[r:IMPACTS_SERVICE|IMPACTS_CUSTOMER]->() DELETE r }
      CALL (t) {
        UNWIND $services AS s
-       MATCH (svc:Entity {id: s.id}) USING INDEX svc:Entity(id)
+       MATCH (svc:Entity {id: s.id}) USING INDEX SEEK svc:Entity(id)
        CREATE (t)-[:IMPACTS_SERVICE {state: s.state, path: s.path}]->(svc)
      }
      CALL (t) {
        UNWIND $customers AS c
-       MATCH (o:Entity {id: c.id}) USING INDEX o:Entity(id)
+       MATCH (o:Entity {id: c.id}) USING INDEX SEEK o:Entity(id)
        CREATE (t)-[:IMPACTS_CUSTOMER {serviceIds: c.serviceIds}]->(o)
      }`,
     { id, services, customers },
@@ -261,7 +261,7 @@ export function journalEntry(ticketId: string, kind: JournalRow['kind'], text: s
 export async function addJournal(tx: WriteTx, entries: readonly NewJournalEntry[]): Promise<void> {
   await tx.run(
     `UNWIND $entries AS e
-     MATCH (t:Ticket {id: e.ticketId}) USING INDEX t:Ticket(id)
+     MATCH (t:Ticket {id: e.ticketId}) USING INDEX SEEK t:Ticket(id)
      CREATE (t)-[:HAS_ENTRY]->(:JournalEntry {id: e.id, kind: e.kind, text: e.text, author: $actor, at: datetime.transaction(),
                                              seq: e.seq, from: e.from, to: e.to})`,
     { entries: entries.map((e) => ({ ...e, seq: nextSeq() })), actor: tx.actor.id },
@@ -271,7 +271,7 @@ export async function addJournal(tx: WriteTx, entries: readonly NewJournalEntry[
 export async function journalOf(tx: Tx, ticketIds: readonly string[]): Promise<JournalRow[]> {
   const rows = await tx.run(
     `UNWIND $ticketIds AS tid
-     MATCH (t:Ticket {id: tid}) USING INDEX t:Ticket(id)
+     MATCH (t:Ticket {id: tid}) USING INDEX SEEK t:Ticket(id)
      MATCH (t)-[:HAS_ENTRY]->(j:JournalEntry)
      RETURN tid AS ticketId, j.id AS id, j.kind AS kind, j.text AS text, j.author AS author, j.at AS at, j.from AS from, j.to AS to
      ORDER BY j.at, j.seq, j.id`,
@@ -333,7 +333,7 @@ export interface QueueRow {
 export async function queue(tx: Tx, groupIds: readonly string[], openStatuses: readonly string[], limit: number): Promise<QueueRow[]> {
   const rows = await tx.run(
     `UNWIND $groupIds AS gid
-     MATCH (g:Entity {id: gid}) USING INDEX g:Entity(id)
+     MATCH (g:Entity {id: gid}) USING INDEX SEEK g:Entity(id)
      MATCH (g)<-[:ASSIGNED_TO]-(t:Incident)
      WHERE t.status IN $open
      WITH t, g ORDER BY t.priority, t.openedAt LIMIT $limit
@@ -379,7 +379,7 @@ export async function isMember(tx: Tx, personId: string, groupId: string): Promi
 /** Entities by id with their kind and class (for validating references). */
 export async function entityKinds(tx: Tx, ids: readonly string[]): Promise<Map<string, { class: string; isCI: boolean; status: string | null; version: string | null }>> {
   const rows = await tx.run(
-    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id)
+    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
      RETURN n.id AS id, n.class AS class, n:CI AS isCI, n.status AS status, n.version AS version`,
     { ids },
   );
@@ -388,7 +388,7 @@ export async function entityKinds(tx: Tx, ids: readonly string[]): Promise<Map<s
 
 /** Names of CMDB entities by id. */
 export async function namesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN n.id AS id, n.name AS name', { ids });
+  const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN n.id AS id, n.name AS name', { ids });
   return new Map(rows.map((r) => [r.id as string, r.name as string]));
 }
 
@@ -402,7 +402,7 @@ export interface RelatedIncidentRow {
 export async function openIncidentsOn(tx: Tx, ciIds: readonly string[], openStatuses: readonly string[], selfId: string): Promise<RelatedIncidentRow[]> {
   const rows = await tx.run(
     `UNWIND $ciIds AS cid
-     MATCH (c:Entity {id: cid}) USING INDEX c:Entity(id)
+     MATCH (c:Entity {id: cid}) USING INDEX SEEK c:Entity(id)
      MATCH (c)<-[:AFFECTS]-(i:Incident)
      WHERE i.id <> $selfId AND i.status IN $open
      RETURN i.id AS id, c.id AS ciId, c.name AS ciName`,
@@ -422,7 +422,7 @@ export interface KnownErrorMatchRow {
 export async function knownErrorsFor(tx: Tx, ciIds: readonly string[]): Promise<KnownErrorMatchRow[]> {
   const rows = await tx.run(
     `UNWIND $ciIds AS cid
-     MATCH (c:Entity {id: cid}) USING INDEX c:Entity(id)
+     MATCH (c:Entity {id: cid}) USING INDEX SEEK c:Entity(id)
      CALL (c) {
        MATCH (k:KnownError)-[:APPLIES_TO]->(c) RETURN k, 'CI' AS how
        UNION
@@ -453,7 +453,7 @@ export async function searchKnownErrors(tx: Tx, text: string | null, ciId: strin
 /** Incidents on this CI opened since `since` (repeat-incident detection), with the open problems they are linked to. */
 export async function recentIncidentsOn(tx: Tx, ciId: string, since: string): Promise<Array<{ id: string; problemIds: string[] }>> {
   const rows = await tx.run(
-    `MATCH (c:Entity {id: $ciId}) USING INDEX c:Entity(id)
+    `MATCH (c:Entity {id: $ciId}) USING INDEX SEEK c:Entity(id)
      MATCH (c)<-[:AFFECTS]-(i:Incident) WHERE i.openedAt >= datetime($since)
      RETURN i.id AS id, [(i)-[:CAUSED_BY]->(p:Problem) WHERE NOT p.status IN ['RESOLVED', 'CLOSED'] | p.id] AS problemIds`,
     { ciId, since },
