@@ -7,7 +7,7 @@
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
 import * as historyRepo from '../../src/modules/history/history.repository';
-import { MAX_AFFECTED } from '../../src/modules/analysis';
+import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
 import type { Tx } from '../../src/shared/db';
 import { ADMIN, type Harness } from '../helpers/harness';
 
@@ -70,12 +70,16 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
   const impactFilter = analysisRepo.relationshipFilter(registry.allRelationshipTypes(), 'impact');
   const depFilter = analysisRepo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
   const raw = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => h.db.readTx(work);
+  const services = serviceClasses(registry);
 
   type Scenario = { name: string; input: () => unknown; api: (x: any) => Promise<unknown>; raw: (x: any) => Promise<unknown> };
   const impactRaw = (ids: string[], at?: string) =>
     raw(async (tx) => {
-      const closure = await analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, at);
-      await analysisRepo.subscribers(tx, closure.nodes.filter((n) => n.class === 'Service' || n.class === 'BusinessService').map((n) => n.id));
+      // As ServiceGraph reads it: now, subscriptions come with the closure; as of a moment, in a second statement.
+      if (!at) return analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, { subscribersOf: services });
+      const closure = await analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, { at });
+      await analysisRepo.subscribers(tx, closure.nodes.filter((n) => services.includes(n.class)).map((n) => n.id));
+      return closure;
     });
   const scenarios: Scenario[] = [
     {

@@ -14,7 +14,7 @@ import { execute, parse, specifiedRules, validate, type DocumentNode, type Graph
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
 import * as historyRepo from '../../src/modules/history/history.repository';
-import { MAX_AFFECTED } from '../../src/modules/analysis';
+import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
 import { buildResolvers, contextFor, createApollo } from '../../src/server/app';
 import { startHttp, type HttpServer } from '../../src/server/http';
 import { depthLimit } from '../../src/server/limits';
@@ -376,13 +376,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         ),
       }));
 
-    /** The statements ServiceGraph's impact analysis sends: the closure, then the subscribers of reached services. */
+    /** The statement ServiceGraph's impact analysis sends: the closure with the subscriptions of its services. */
+    const subscribersOf = serviceClasses(registry);
     const rawImpact = (id: string): Promise<analysisRepo.Closure> =>
-      raw(async (tx) => {
-        const closure = await analysisRepo.impactClosure(tx, [id], impactFilter, 6, MAX_AFFECTED + 1);
-        await analysisRepo.subscribers(tx, closure.nodes.filter((n) => n.class === 'Service' || n.class === 'BusinessService').map((n) => n.id));
-        return closure;
-      });
+      raw((tx) => analysisRepo.impactClosure(tx, [id], impactFilter, 6, MAX_AFFECTED + 1, { subscribersOf }));
 
     const impactScenario = (name: string, input: () => string): ScenarioDef<string> => ({
       name,

@@ -122,6 +122,9 @@ describe('impactAnalysis: propagation rules', () => {
         ['Server', 'host2'],
         ['VirtualMachine', 'old-vm'],
         ['Application', 'legacy'],
+        ['Service', 'legacy-svc'],
+        ['Service', 'host-svc'],
+        ['Organization', 'Legacy Customer', { orgType: 'customer' }],
       ],
       [
         ['db', 'STORED_ON', 'lun'],
@@ -136,6 +139,10 @@ describe('impactAnalysis: propagation rules', () => {
         ...[1, 2, 3, 4, 5, 6].map((i) => [`s${i}`, 'DEPENDS_ON', `s${i - 1}`] as Rel),
         ['old-vm', 'HOSTED_ON', 'host2'],
         ['legacy', 'RUNS_ON', 'old-vm'],
+        ['legacy-svc', 'DEPENDS_ON', 'legacy'],
+        ['host-svc', 'DEPENDS_ON', 'host2'],
+        ['Legacy Customer', 'SUBSCRIBES_TO', 'legacy-svc'],
+        ['Legacy Customer', 'SUBSCRIBES_TO', 'host-svc'],
       ],
     );
   });
@@ -175,10 +182,22 @@ describe('impactAnalysis: propagation rules', () => {
     expect(r.truncated).toBe(true);
   });
 
-  it('does not propagate through a retired CI', async () => {
-    expect(states(await impact(['host2']))).toEqual({ host2: 'DOWN', 'old-vm': 'DOWN', legacy: 'DOWN' });
+  it('does not propagate through a retired CI, nor list what lies behind it for the customers', async () => {
+    const before = await impact(['host2']);
+    expect(states(before)).toEqual({ host2: 'DOWN', 'old-vm': 'DOWN', legacy: 'DOWN', 'legacy-svc': 'DOWN', 'host-svc': 'DOWN' });
+    // The customer's affected services in the answer's order (by depth): host-svc at 1, legacy-svc at 3.
+    expect(before.affectedCustomers).toEqual([
+      { customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'host-svc' }, state: 'DOWN' }, { service: { name: 'legacy-svc' }, state: 'DOWN' }] },
+    ]);
     await h.ok(`mutation ($id: ID!) { retireCI(input: {id: $id}) { status } }`, { id: ids['old-vm'] });
-    expect(states(await impact(['host2']))).toEqual({ host2: 'DOWN' });
+    const after = await impact(['host2']);
+    expect(states(after)).toEqual({ host2: 'DOWN', 'host-svc': 'DOWN' });
+    expect(after.affectedCustomers).toEqual([{ customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'host-svc' }, state: 'DOWN' }] }]);
+    // Above, legacy-svc was reached by the expansion but not affected, so not listed; asked about, the retired VM
+    // itself still takes down what runs on it.
+    expect((await impact(['old-vm'])).affectedCustomers).toEqual([
+      { customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'legacy-svc' }, state: 'DOWN' }] },
+    ]);
   });
 
   it('refuses unknown CIs and depths outside 1..25, naming the field', async () => {

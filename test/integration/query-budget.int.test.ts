@@ -64,8 +64,9 @@ const DIFF = `query ($id: ID!) { baselineDiff(from: { baselineId: $id }, to: {})
 /** Budgets: statements per operation, whatever the size of the answer. */
 // Measured when the budgets were set (2026-11-22): each is the count then; raise one only for a deliberate change
 // (rootCauseCandidates 4 → 5: open incidents and known errors on the candidates are read too; 5 → 4: the CIs of
-// the answer come from the statement that reads the symptoms' paths, not from a second load).
-const BUDGET = { ci: 3, cis: 3, impactAnalysis: 4, dependencies: 3, rootCauseCandidates: 4, ciHistory: 1, baselineDiff: 6 };
+// the answer come from the statement that reads the symptoms' paths, not from a second load; impactAnalysis 4 → 3:
+// the subscriptions of the closure's services come with the closure).
+const BUDGET = { ci: 3, cis: 3, impactAnalysis: 3, dependencies: 3, rootCauseCandidates: 4, ciHistory: 1, baselineDiff: 6 };
 
 describe('round-trip budget per operation (no N+1)', () => {
   it('ci: one CI with its relationships, related CIs and their locations', async () => {

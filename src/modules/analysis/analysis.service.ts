@@ -159,6 +159,14 @@ class Dependency implements DependencyRecord {
   }
 }
 
+/** The classes whose CIs are services: Service, BusinessService and their subclasses. */
+export function serviceClasses(registry: Registry): string[] {
+  return registry
+    .allClasses()
+    .filter((c) => registry.lineage(c.name).some((name) => SERVICE_CLASSES.includes(name)))
+    .map((c) => c.name);
+}
+
 function edgeRules(registry: Registry): Map<string, EdgeRule> {
   return new Map(registry.allRelationshipTypes().map((t) => [t.name, { impacted: t.impacted, redundancy: t.redundancy ?? false }]));
 }
@@ -190,9 +198,13 @@ export class AnalysisService {
     const input = parseInput(impactSchema, raw, field);
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'impact');
+    const serviceClassNames = serviceClasses(registry);
+    const isServiceClass = new Set(serviceClassNames);
     return this.db.readTx(
       async (tx) => {
-        const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1, input.asOf ?? undefined);
+        const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1, {
+          ...(input.asOf ? { at: input.asOf } : { subscribersOf: serviceClassNames }),
+        });
         this.checkFound(input.ciIds, new Set(closure.nodes.map((n) => n.id)), `${field}.ciIds`, input.asOf);
         // The closure's rows carry id, class, name and status already: they are the summaries.
         const byId = new Map<string, repo.ImpactNodeRow>(closure.nodes.map((n) => [n.id, n]));
@@ -206,16 +218,18 @@ export class AnalysisService {
         const affected: AffectedRecord[] = [...result.affected.values()]
           .map((a) => new Reached(a, result.affected, summaries))
           .sort((x, y) => x.depth - y.depth || byCodeUnits(x.id, y.id));
-        const serviceClass = new Map<string, boolean>();
-        const isService = (id: string): boolean => {
-          const cls = live.get(id)?.class ?? '';
-          let yes = serviceClass.get(cls);
-          if (yes === undefined) serviceClass.set(cls, (yes = registry.lineage(cls).some((c) => SERVICE_CLASSES.includes(c))));
-          return yes;
-        };
-        const services = affected.filter((a) => isService(a.id));
+        const services = affected.filter((a) => isServiceClass.has(live.get(a.id)?.class ?? ''));
         const byService = new Map(services.map((s) => [s.id, s]));
-        const subscriptions = services.length ? await repo.subscribers(tx, services.map((s) => s.id)) : [];
+        const rank = new Map(services.map((s, i) => [s.id, i]));
+        // Subscriptions came with the closure (for all its services: keep the affected ones, in the answer's order),
+        // or, as of a moment, are read for the affected services.
+        const subscriptions = closure.subscriptions
+          ? closure.subscriptions
+              .map((s) => ({ ...s, serviceIds: s.serviceIds.filter((id) => rank.has(id)).sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number)) }))
+              .filter((s) => s.serviceIds.length)
+          : services.length
+            ? await repo.subscribers(tx, services.map((s) => s.id))
+            : [];
         for (const s of subscriptions) summaries.set(s.customerId, { class: 'Organization', name: s.name, status: null, party: true });
         return {
           affected,
@@ -237,7 +251,7 @@ export class AnalysisService {
     if (asOf) parseInput(moment, asOf, 'asOf');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
-    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ?? undefined), {
+    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : {}), {
       operation: 'dependencies',
     });
     const live = new Set(closure.nodes.filter((n) => n.status !== 'RETIRED' || n.id === ciId).map((n) => n.id));

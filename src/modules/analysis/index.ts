@@ -1,2 +1,2 @@
-export { AnalysisService, MAX_AFFECTED, type ChangeConflictRecord } from './analysis.service';
+export { AnalysisService, MAX_AFFECTED, serviceClasses, type ChangeConflictRecord } from './analysis.service';
 export { analysisResolvers } from './analysis.resolvers';
