@@ -1,4 +1,5 @@
 import { pathTo, propagate, type EdgeRule, type ImpactEdge, type ImpactNode } from '../../src/modules/analysis/propagation';
+import { byDepthThenId } from '../../src/modules/analysis/analysis.service';
 
 const rules = new Map<string, EdgeRule>([
   ['DEPENDS_ON', { impacted: 'from', redundancy: false }],
@@ -67,5 +68,21 @@ describe('propagate', () => {
     const capped = run(nodes, chain, ['a'], 'DOWN', 10, 2);
     expect(capped.truncated).toBe(true);
     expect(capped.affected.size).toBe(2);
+  });
+});
+
+describe('answer order (byDepthThenId)', () => {
+  it('orders by depth, then id by code units, whatever order the records came in', () => {
+    const records = [
+      { id: 'b', depth: 2 },
+      { id: 'Z', depth: 1 },
+      { id: 'a', depth: 2 },
+      { id: 'x', depth: 0 },
+      // reached late (a worsened state) but shallower than the two before it
+      { id: 'c', depth: 1 },
+      { id: 'a', depth: 4 },
+    ];
+    expect(byDepthThenId(records).map((r) => `${r.depth}:${r.id}`)).toEqual(['0:x', '1:Z', '1:c', '2:a', '2:b', '4:a']);
+    expect(byDepthThenId([])).toEqual([]);
   });
 });
