@@ -144,6 +144,31 @@ describe('round trips', () => {
     expect(rels(props.data).every((r) => /^\d{4}-\d\d-\d\dT/.test(r.createdAt))).toBe(true);
   });
 
+  it('answers location, owner, support groups, subscribers and a group\'s CIs from summaries the same as from full records', async () => {
+    const CI_LIGHT = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id location { id name } ownerGroup { name } supportGroups { id name } subscribers { name } } } } }`;
+    const CI_FULL = CI_LIGHT.replace('location { id name }', 'location { id name createdAt }').replace('supportGroups { id name }', 'supportGroups { id name createdAt }');
+    const [light, full] = [await roundTrips(CI_LIGHT, { first: 50 }), await roundTrips(CI_FULL, { first: 50 })];
+    const strip = (d: any) => JSON.parse(JSON.stringify(d, (k, v) => (k === 'createdAt' ? undefined : v)));
+    expect(strip(light.data)).toEqual(strip(full.data));
+    expect(light.data.cis.edges.filter((e: any) => e.node.location && e.node.supportGroups.length)).not.toHaveLength(0);
+    expect(light.trips).toBe(2);
+    expect(full.trips).toBe(2);
+    // A group's CIs: summaries unless more of them is asked; the same CIs either way.
+    const GROUPS = `{ groups { name supports { id name class status } } }`;
+    const groupsLight = await roundTrips(GROUPS, {});
+    const groupsFull = await roundTrips(GROUPS.replace('status }', 'status attributes }'), {});
+    expect(strip(groupsLight.data)).toEqual(JSON.parse(JSON.stringify(groupsFull.data, (k, v) => (k === 'attributes' ? undefined : v))));
+    expect(groupsLight.data.groups.flatMap((g: any) => g.supports).length).toBeGreaterThan(10);
+    expect(groupsLight.trips).toBe(groupsFull.trips);
+  });
+
+  it('reads one level of relationships for a CI whose fields need different levels (no second statement)', async () => {
+    const MIXED = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id location { name } relationships { type attributes ci { name } } } } } }`;
+    const WITH_FULL = MIXED.replace('location { name }', 'location { name createdAt }');
+    expect((await roundTrips(MIXED, { first: 50 })).trips).toBe(2);
+    expect((await roundTrips(WITH_FULL, { first: 50 })).trips).toBe(2);
+  });
+
   it('refuses queries nested beyond the depth limit', async () => {
     let deep = 'name';
     for (let i = 0; i < 8; i++) deep = `relationships { ci { ${deep} } }`;

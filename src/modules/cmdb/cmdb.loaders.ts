@@ -14,6 +14,8 @@ export interface CmdbLoaders {
   bareRelationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
   /** Ids whose full relationships this request asked for (then the summaries would be a wasted statement). */
   fullRelationshipsAsked?: Set<string>;
+  /** Ids whose relationship summaries with properties were asked for (then the bare ones would be a wasted statement). */
+  summaryRelationshipsAsked?: Set<string>;
   /** As-of reads, keyed by `asOf|id`: entities and relationships as they stood then. */
   entityAt: DataLoader<string, EntityRecord | null>;
   relationshipsAt: DataLoader<string, repo.RelationshipRow[]>;

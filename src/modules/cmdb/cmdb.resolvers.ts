@@ -1,7 +1,7 @@
 /** GraphQL resolvers of the CMDB (CIs, classes, relationships), contacts and import. */
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Resolvers, RelationshipTypeName } from '../../generated/graphql';
-import { SUMMARY_FIELDS, decided, selectsOnly } from '../../shared/graphql/lookahead';
+import { SUMMARY_FIELDS, decided, onlySummary, selectsOnly } from '../../shared/graphql/lookahead';
 import { BadUserInputError } from '../../shared/errors';
 import type { GraphQLContext } from '../../server/context';
 import type { CIListFilter } from './cmdb.repository';
@@ -58,20 +58,32 @@ function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.
 }
 
 /**
- * The relationships field: the cheaper summaries when the selection asks no more of the other ends and no sibling
- * field (location, support groups, …) loads this CI's full relationships anyway. Sibling resolvers of one object are
- * all invoked before a microtask passes, so one await is enough to see them; the loaders' batches wait longer.
+ * A record's relationships at the cheapest level its fields need: `bare` (type, direction, summaries of the other
+ * ends), `summaries` (plus the relationships' own properties) or `full` (the other ends' full records). Sibling fields
+ * of one object (relationships, location, support groups, …) ask for the same rows: each marks what it needs, waits
+ * one microtask — sibling resolvers of one object are all invoked before a microtask passes; the loaders' batches wait
+ * longer — and then all read the richest level any of them asked for, so the CI costs one statement, not two.
  */
-async function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: GraphQLResolveInfo): Promise<repo.RelationshipRow[]> {
-  const selection = self.asOf ? 'full' : relationshipSelection(info);
-  if (selection === 'full') return relationshipsOf(ctx, self);
+async function relationshipsAtLeast(ctx: GraphQLContext, self: EntityRecord, level: 'bare' | 'summaries' | 'full'): Promise<repo.RelationshipRow[]> {
+  if (self.asOf || level === 'full') return relationshipsOf(ctx, self);
+  if (level === 'summaries') (ctx.loaders.summaryRelationshipsAsked ??= new Set()).add(self.id);
   await Promise.resolve();
   if (ctx.loaders.fullRelationshipsAsked?.has(self.id)) return relationshipsOf(ctx, self);
-  return (selection === 'bare' ? ctx.loaders.bareRelationshipSummaries : ctx.loaders.relationshipSummaries).load(self.id);
+  if (ctx.loaders.summaryRelationshipsAsked?.has(self.id)) return ctx.loaders.relationshipSummaries.load(self.id);
+  return ctx.loaders.bareRelationshipSummaries.load(self.id);
 }
 
-async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean): Promise<EntityRecord[]> {
-  const rows = await relationshipsOf(ctx, self);
+/** The relationships field, at the level its selection needs. */
+function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: GraphQLResolveInfo): Promise<repo.RelationshipRow[]> {
+  return relationshipsAtLeast(ctx, self, relationshipSelection(info));
+}
+
+/**
+ * The other ends of one relationship type (location, support groups, a group's CIs, …): summaries when the selection
+ * asks only id, class, name and status of them — a group supporting 800 CIs then costs no 800 full records.
+ */
+async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean, info: GraphQLResolveInfo): Promise<EntityRecord[]> {
+  const rows = await relationshipsAtLeast(ctx, self, onlySummary(info) ? 'bare' : 'full');
   return rows.filter((r) => r.type === type && (r.fromId === self.id) === outgoing).map((r) => r.other);
 }
 
@@ -167,10 +179,10 @@ export const cmdbResolvers: Resolvers = {
   },
   CI: {
     status: (ci) => ci.status ?? 'LIVE',
-    location: async (ci, _, ctx) => (await relatedOfType(ctx, ci, 'LOCATED_IN', true))[0] ?? null,
-    ownerGroup: async (ci, _, ctx) => (await relatedOfType(ctx, ci, 'OWNED_BY', true))[0] ?? null,
-    supportGroups: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUPPORTED_BY', true),
-    subscribers: (ci, _, ctx) => relatedOfType(ctx, ci, 'SUBSCRIBES_TO', false),
+    location: async (ci, _, ctx, info) => (await relatedOfType(ctx, ci, 'LOCATED_IN', true, info))[0] ?? null,
+    ownerGroup: async (ci, _, ctx, info) => (await relatedOfType(ctx, ci, 'OWNED_BY', true, info))[0] ?? null,
+    supportGroups: (ci, _, ctx, info) => relatedOfType(ctx, ci, 'SUPPORTED_BY', true, info),
+    subscribers: (ci, _, ctx, info) => relatedOfType(ctx, ci, 'SUBSCRIBES_TO', false, info),
     relationships: async (ci, { direction, types }, ctx, info) => {
       const rows = await relationshipsField(ctx, ci, info);
       return rows.filter(
@@ -229,15 +241,15 @@ export const cmdbResolvers: Resolvers = {
   },
   Organization: {
     orgType: (o) => o.attributes.orgType as 'customer' | 'supplier' | 'internal',
-    subscriptions: (o, _, ctx) => relatedOfType(ctx, o, 'SUBSCRIBES_TO', true),
+    subscriptions: (o, _, ctx, info) => relatedOfType(ctx, o, 'SUBSCRIBES_TO', true, info),
   },
   Group: {
-    members: (g, _, ctx) => relatedOfType(ctx, g, 'MEMBER_OF_GROUP', false),
-    supports: (g, _, ctx) => relatedOfType(ctx, g, 'SUPPORTED_BY', false),
+    members: (g, _, ctx, info) => relatedOfType(ctx, g, 'MEMBER_OF_GROUP', false, info),
+    supports: (g, _, ctx, info) => relatedOfType(ctx, g, 'SUPPORTED_BY', false, info),
   },
   Person: {
     email: (p) => String(p.attributes.email ?? ''),
-    groups: (p, _, ctx) => relatedOfType(ctx, p, 'MEMBER_OF_GROUP', true),
+    groups: (p, _, ctx, info) => relatedOfType(ctx, p, 'MEMBER_OF_GROUP', true, info),
   },
 };
 
