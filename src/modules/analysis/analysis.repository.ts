@@ -5,7 +5,7 @@
  */
 import { int, type Row, type Tx } from '../../shared/db';
 import type { RelationshipTypeDef } from '../cmdb';
-import type { ImpactEdge, ImpactNode } from './propagation';
+import type { ImpactEdge, ImpactNode, IndexedEdges } from './propagation';
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
 export function relationshipFilter(types: readonly RelationshipTypeDef[], direction: 'impact' | 'dependencies'): string {
@@ -27,7 +27,8 @@ export interface ImpactNodeRow extends ImpactNode {
 
 export interface Closure {
   nodes: ImpactNodeRow[];
-  edges: ImpactEdge[];
+  /** The relationships of the walked types among the nodes; their ends are positions in `nodes`. */
+  edges: IndexedEdges;
   /**
    * With `subscribersOf`: the organizations subscribing to the closure's CIs of those classes (the services), by
    * name, each with those of its services that are in the closure. Without it (or with `at`): absent.
@@ -112,11 +113,11 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
     for (const row of rows) byPart[row.part as string]!.push(row.items as unknown[][]);
     const members = new Map<number, number>();
     for (const items of byPart.groups!) for (const [g, count] of items as Array<[number, number]>) members.set(g, count);
-    const idOf = new Map<number, string>();
+    const positionOf = new Map<number, number>();
     const nodes: ImpactNodeRow[] = [];
     for (const items of byPart.nodes!) {
       for (const [key, id, cls, name, status, minimumMembers, production] of items) {
-        idOf.set(key as number, id as string);
+        positionOf.set(key as number, nodes.length);
         nodes.push({
           id: id as string,
           class: cls as string,
@@ -128,19 +129,21 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
         });
       }
     }
-    const edges: ImpactEdge[] = [];
+    const edges = indexedEdges(byPart.edges!.reduce((n, items) => n + items.length, 0));
+    const typeIndex = new Map<string, number>();
     for (const items of byPart.edges!) {
       for (const [type, from, to, createdAt] of items) {
-        const fromId = idOf.get(from as number);
-        const toId = idOf.get(to as number);
-        if (fromId !== undefined && toId !== undefined) edges.push({ type: type as string, fromId, toId, createdAt: createdAt as number | null });
+        const a = positionOf.get(from as number);
+        const b = positionOf.get(to as number);
+        if (a === undefined || b === undefined) continue;
+        addEdge(edges, typeIndex, type as string, a, b, createdAt as number | null);
       }
     }
     if (!subscribersOf) return { nodes, edges };
     const subscriptions: SubscriptionRow[] = [];
     for (const items of byPart.subscriptions!) {
       for (const [customerId, name, services] of items as Array<[string, string, number[]]>) {
-        subscriptions.push({ customerId, name, serviceIds: services.map((key) => idOf.get(key) as string) });
+        subscriptions.push({ customerId, name, serviceIds: services.map((key) => (nodes[positionOf.get(key) as number] as ImpactNodeRow).id) });
       }
     }
     return { nodes, edges, subscriptions };
@@ -177,7 +180,43 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
             } AS node, incoming + outgoing AS edges`,
     { ...params, at },
   );
-  return { nodes: rows.map((r) => r.node as ImpactNodeRow), edges: rows.flatMap((r) => r.edges as ImpactEdge[]) };
+  const nodes = rows.map((r) => r.node as ImpactNodeRow);
+  const positionOf = new Map(nodes.map((node, i) => [node.id, i]));
+  const all = rows.flatMap((r) => r.edges as ImpactEdge[]);
+  const edges = indexedEdges(all.length);
+  const typeIndex = new Map<string, number>();
+  for (const e of all) {
+    // An edge to a CI that did not exist at `at` (no revision then) joins nothing.
+    const a = positionOf.get(e.fromId);
+    const b = positionOf.get(e.toId);
+    if (a !== undefined && b !== undefined) addEdge(edges, typeIndex, e.type, a, b, e.createdAt ?? null);
+  }
+  return { nodes, edges };
+}
+
+function indexedEdges(capacity: number): IndexedEdges {
+  return {
+    count: 0,
+    from: new Int32Array(capacity),
+    to: new Int32Array(capacity),
+    type: new Uint16Array(capacity),
+    types: [],
+    createdAt: new Float64Array(capacity),
+  };
+}
+
+function addEdge(edges: IndexedEdges, typeIndex: Map<string, number>, type: string, from: number, to: number, createdAt: number | null): void {
+  let t = typeIndex.get(type);
+  if (t === undefined) {
+    t = edges.types.length;
+    typeIndex.set(type, t);
+    edges.types.push(type);
+  }
+  const e = edges.count++;
+  edges.from[e] = from;
+  edges.to[e] = to;
+  edges.type[e] = t;
+  edges.createdAt[e] = createdAt ?? Number.NaN;
 }
 
 export interface SubscriptionRow {

@@ -4,7 +4,8 @@ import type { Db } from '../../shared/db';
 import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
-import { pathTo, propagate, type Affected, type EdgeRule, type ImpactEdge, type ImpactState } from './propagation';
+import type { ImpactNodeRow } from './analysis.repository';
+import { propagateIndexed, stateOfRank, type EdgeRule, type ImpactState, type IndexedPropagation } from './propagation';
 
 /** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
 export const MAX_AFFECTED = 10_000;
@@ -144,18 +145,29 @@ class Reached implements AffectedRecord {
   private cachedPath: string[] | undefined;
 
   constructor(
-    a: Affected,
-    private readonly all: ReadonlyMap<string, Affected>,
+    private readonly position: number,
+    private readonly walk: IndexedPropagation,
+    private readonly nodes: readonly ImpactNodeRow[],
+    types: readonly string[],
     readonly summaries: ReadonlyMap<string, CISummary>,
   ) {
-    this.id = a.id;
-    this.state = a.state;
-    this.depth = a.depth;
-    this.via = a.viaType;
+    this.id = (nodes[position] as ImpactNodeRow).id;
+    this.state = stateOfRank(walk.rank[position] as number);
+    this.depth = walk.depth[position] as number;
+    const via = walk.viaType[position] as number;
+    this.via = via < 0 ? null : (types[via] as string);
   }
 
+  /** The CIs from a failed input to this one, following `via` back. */
   get path(): string[] {
-    return (this.cachedPath ??= pathTo(this.all, this.id));
+    if (this.cachedPath) return this.cachedPath;
+    const path: string[] = [];
+    const seen = new Set<number>();
+    for (let p = this.position; p >= 0 && !seen.has(p); p = this.walk.via[p] as number) {
+      seen.add(p);
+      path.push((this.nodes[p] as ImpactNodeRow).id);
+    }
+    return (this.cachedPath = path.reverse());
   }
 }
 
@@ -167,13 +179,32 @@ class Dependency implements DependencyRecord {
     readonly ciId: string,
     readonly summaries: ReadonlyMap<string, CISummary>,
     readonly depth: number,
-    private readonly edge: ImpactEdge,
+    private readonly closure: repo.Closure,
+    private readonly edge: number,
   ) {}
 
   get relationship(): DependencyRecord['relationship'] {
+    if (this.cached) return this.cached;
+    const { nodes, edges } = this.closure;
     const e = this.edge;
-    return (this.cached ??= { type: e.type, fromId: e.fromId, toId: e.toId, createdAt: e.createdAt != null ? new Date(e.createdAt).toISOString() : '', attributes: {} });
+    const createdAt = edges.createdAt[e] as number;
+    return (this.cached = {
+      type: edges.types[edges.type[e] as number] as string,
+      fromId: (nodes[edges.from[e] as number] as ImpactNodeRow).id,
+      toId: (nodes[edges.to[e] as number] as ImpactNodeRow).id,
+      createdAt: Number.isNaN(createdAt) ? '' : new Date(createdAt).toISOString(),
+      attributes: {},
+    });
   }
+}
+
+/** Retired CIs no longer run: nothing propagates through them, unless they are where the analysis starts. */
+function retiredOf(nodes: readonly ImpactNodeRow[], starts: ReadonlySet<string>): Uint8Array | undefined {
+  let blocked: Uint8Array | undefined;
+  nodes.forEach((n, i) => {
+    if (n.status === 'RETIRED' && !starts.has(n.id)) (blocked ??= new Uint8Array(nodes.length))[i] = 1;
+  });
+  return blocked;
 }
 
 /** The classes whose CIs are services: Service, BusinessService and their subclasses. */
@@ -226,14 +257,14 @@ export class AnalysisService {
         const byId = new Map<string, repo.ImpactNodeRow>(closure.nodes.map((n) => [n.id, n]));
         this.checkFound(input.ciIds, byId, `${field}.ciIds`, input.asOf);
         const summaries: Map<string, CISummary> = byId;
-        // Retired CIs no longer run: nothing propagates through them (the closure's edges join reached CIs only, so
-        // without retired CIs the rows serve as they are).
-        const retired = closure.nodes.some((n) => n.status === 'RETIRED' && !input.ciIds.includes(n.id));
-        const live = retired ? new Map(closure.nodes.filter((n) => n.status !== 'RETIRED' || input.ciIds.includes(n.id)).map((n) => [n.id, n])) : byId;
-        const edges = retired || input.asOf ? closure.edges.filter((e) => live.has(e.fromId) && live.has(e.toId)) : closure.edges;
-        const result = propagate(live, edges, edgeRules(registry), input.ciIds, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit });
-        const affected: AffectedRecord[] = byDepthThenId([...result.affected.values()].map((a) => new Reached(a, result.affected, summaries)));
-        const services = affected.filter((a) => isServiceClass.has(live.get(a.id)?.class ?? ''));
+        // The failed inputs as positions, in the order given (the first listed wins a tie for who reaches a CI first).
+        const starts = new Set(input.ciIds);
+        const positions = new Map<string, number>();
+        closure.nodes.forEach((n, i) => starts.has(n.id) && positions.set(n.id, i));
+        const failed = input.ciIds.map((id) => positions.get(id) as number);
+        const walk = propagateIndexed(closure.nodes, closure.edges, edgeRules(registry), failed, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit }, retiredOf(closure.nodes, starts));
+        const affected: AffectedRecord[] = byDepthThenId(walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)));
+        const services = affected.filter((a) => isServiceClass.has(byId.get(a.id)?.class ?? ''));
         const byService = new Map(services.map((s) => [s.id, s]));
         const rank = new Map(services.map((s, i) => [s.id, i]));
         // Subscriptions came with the closure (for all its services: keep the affected ones, in the answer's order),
@@ -250,7 +281,7 @@ export class AnalysisService {
           affected,
           services,
           customers: subscriptions.map((s) => ({ customerId: s.customerId, summaries, services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord) })),
-          truncated: result.truncated || closure.nodes.length > MAX_AFFECTED,
+          truncated: walk.truncated || closure.nodes.length > MAX_AFFECTED,
         };
       },
       { operation: 'impactAnalysis' },
@@ -269,32 +300,48 @@ export class AnalysisService {
     const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : {}), {
       operation: 'dependencies',
     });
-    const live = new Set(closure.nodes.filter((n) => n.status !== 'RETIRED' || n.id === ciId).map((n) => n.id));
-    this.checkFound([ciId], live, 'ciId', asOf);
+    const root = closure.nodes.findIndex((n) => n.id === ciId);
+    this.checkFound([ciId], { has: () => root >= 0 }, 'ciId', asOf);
+    const blocked = retiredOf(closure.nodes, new Set([ciId]));
     const rules = edgeRules(registry);
-    // relies-on adjacency: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
-    const next = new Map<string, ImpactEdge[]>();
-    for (const edge of closure.edges) {
-      const rule = rules.get(edge.type);
-      if (!rule || rule.impacted === 'none' || !live.has(edge.fromId) || !live.has(edge.toId)) continue;
-      const from = rule.impacted === 'from' ? edge.fromId : edge.toId;
-      let list = next.get(from);
-      if (!list) next.set(from, (list = []));
-      list.push(edge);
+    const ruleOf = closure.edges.types.map((t) => rules.get(t));
+    // relies-on adjacency over positions: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
+    const { edges } = closure;
+    const n = closure.nodes.length;
+    const start = new Int32Array(n + 1);
+    const usable: number[] = [];
+    for (let e = 0; e < edges.count; e++) {
+      const rule = ruleOf[edges.type[e] as number];
+      const a = edges.from[e] as number;
+      const b = edges.to[e] as number;
+      if (!rule || rule.impacted === 'none' || (blocked && (blocked[a] || blocked[b]))) continue;
+      usable.push(e);
+      const from = rule.impacted === 'from' ? a : b;
+      start[from + 1] = (start[from + 1] as number) + 1;
     }
-    const summaries = new Map<string, CISummary>(closure.nodes.map((n) => [n.id, n]));
+    for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+    const fill = start.slice(0, n);
+    const order = new Int32Array(usable.length);
+    for (const e of usable) {
+      const from = (ruleOf[edges.type[e] as number] as EdgeRule).impacted === 'from' ? (edges.from[e] as number) : (edges.to[e] as number);
+      order[fill[from] as number] = e;
+      fill[from] = (fill[from] as number) + 1;
+    }
+    const summaries = new Map<string, CISummary>(closure.nodes.map((node) => [node.id, node]));
     const out: DependencyRecord[] = [];
-    const seen = new Set([ciId]);
-    let frontier = [ciId];
+    const seen = new Uint8Array(n);
+    seen[root] = 1;
+    let frontier = [root];
     for (let level = 1; level <= bound && frontier.length; level++) {
-      const following: string[] = [];
-      for (const id of frontier) {
-        for (const edge of next.get(id) ?? []) {
-          const other = edge.fromId === id ? edge.toId : edge.fromId;
-          if (seen.has(other)) continue;
-          seen.add(other);
+      const following: number[] = [];
+      for (const p of frontier) {
+        for (let k = start[p] as number; k < (start[p + 1] as number); k++) {
+          const e = order[k] as number;
+          const other = edges.from[e] === p ? (edges.to[e] as number) : (edges.from[e] as number);
+          if (seen[other]) continue;
+          seen[other] = 1;
           following.push(other);
-          out.push(new Dependency(other, summaries, level, edge));
+          out.push(new Dependency((closure.nodes[other] as ImpactNodeRow).id, summaries, level, closure, e));
         }
       }
       frontier = following;

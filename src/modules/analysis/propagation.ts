@@ -51,52 +51,72 @@ export interface PropagationResult {
   truncated: boolean;
 }
 
-export function propagate(
-  nodes: ReadonlyMap<string, ImpactNode>,
-  edges: readonly ImpactEdge[],
+/**
+ * A closure's edges as parallel arrays: the ends are positions in the closure's node list, the type an index into
+ * `types`. (A hub's closure is 10,000 CIs and 15,000 edges: an object per edge and string-keyed maps cost more than
+ * the walk itself.)
+ */
+export interface IndexedEdges {
+  count: number;
+  from: Int32Array;
+  to: Int32Array;
+  type: Uint16Array;
+  types: string[];
+  /** Epoch milliseconds; NaN when unknown. */
+  createdAt: Float64Array;
+}
+
+/** Propagation over positions: per reached CI (in the order first affected) its state rank, depth and the way in. */
+export interface IndexedPropagation {
+  /** Positions, in the order they were first affected. */
+  reached: number[];
+  /** 1: DEGRADED, 2: DOWN (0: not affected). */
+  rank: Uint8Array;
+  depth: Int32Array;
+  /** Position of the CI it was reached from (-1 for a failed input). */
+  via: Int32Array;
+  /** Index into the edges' `types` of the relationship it was reached through (-1 for a failed input). */
+  viaType: Int32Array;
+  truncated: boolean;
+}
+
+export const stateOfRank = (rank: number): ImpactState => (rank === RANK.DOWN ? 'DOWN' : 'DEGRADED');
+
+/**
+ * Propagates over `nodes` (position = index) and `edges` between them. `failed` are positions; a `blocked` node
+ * (a retired CI) neither is reached nor carries anything.
+ */
+export function propagateIndexed(
+  nodes: readonly ImpactNode[],
+  edges: IndexedEdges,
   rules: ReadonlyMap<string, EdgeRule>,
-  failed: readonly string[],
+  failed: readonly number[],
   scenario: ImpactState,
   options: { maxDepth: number; maxAffected: number },
-): PropagationResult {
-  // CIs become small integers and the graph typed arrays (a hub's closure is 10,000 CIs and 15,000 edges: string-keyed
-  // maps and an object per edge cost more than the walk itself).
-  const index = new Map<string, number>();
-  const ids: string[] = [];
-  const indexOf = (id: string): number => {
-    let i = index.get(id);
-    if (i === undefined) {
-      i = ids.length;
-      index.set(id, i);
-      ids.push(id);
-    }
-    return i;
-  };
-  for (const id of nodes.keys()) indexOf(id);
-  for (const id of failed) indexOf(id);
-
+  blocked?: Uint8Array,
+): IndexedPropagation {
+  const n = nodes.length;
+  const typeRules = edges.types.map((t) => rules.get(t));
   // Who is impacted by whom (source → targets, in edge order), and per redundancy group its production members.
-  const types: string[] = [];
-  const typeIndex = new Map<string, number>();
   const sources: number[] = [];
   const targets: number[] = [];
   const edgeTypes: number[] = [];
   const edgeRedundancy: boolean[] = [];
   const membersOf = new Map<number, Set<number>>();
-  for (const edge of edges) {
-    const rule = rules.get(edge.type);
+  for (let e = 0; e < edges.count; e++) {
+    const t = edges.type[e] as number;
+    const rule = typeRules[t];
     if (!rule || rule.impacted === 'none') continue;
-    const sourceId = rule.impacted === 'from' ? edge.toId : edge.fromId;
-    const targetId = rule.impacted === 'from' ? edge.fromId : edge.toId;
-    if (sourceId === targetId) continue;
+    const from = edges.from[e] as number;
+    const to = edges.to[e] as number;
+    if (blocked && (blocked[from] || blocked[to])) continue;
+    const source = rule.impacted === 'from' ? to : from;
+    const target = rule.impacted === 'from' ? from : to;
+    if (source === target) continue;
     const redundancy = rule.redundancy && rule.impacted === 'to';
     // A non-production member neither counts for nor hurts its group: its member edge carries nothing (else the
     // group could be reached through it, a hop early, once a production member is hurt).
-    if (redundancy && nodes.get(sourceId)?.production === false) continue;
-    const source = indexOf(sourceId);
-    const target = indexOf(targetId);
-    let t = typeIndex.get(edge.type);
-    if (t === undefined) typeIndex.set(edge.type, (t = types.push(edge.type) - 1));
+    if (redundancy && nodes[source]?.production === false) continue;
     sources.push(source);
     targets.push(target);
     edgeTypes.push(t);
@@ -107,7 +127,6 @@ export function propagate(
       members.add(source);
     }
   }
-  const n = ids.length;
   // Compressed adjacency: the edges of source s are order[start[s] .. start[s + 1]), in the order they came.
   const start = new Int32Array(n + 1);
   for (const s of sources) start[s + 1] = (start[s + 1] as number) + 1;
@@ -126,8 +145,7 @@ export function propagate(
   const viaType = new Int32Array(n).fill(-1);
   const reached: number[] = []; // in the order they were first affected
   const scenarioRank = RANK[scenario];
-  for (const id of failed) {
-    const f = index.get(id) as number;
+  for (const f of failed) {
     if (rank[f]) continue;
     rank[f] = scenarioRank;
     reached.push(f);
@@ -145,7 +163,7 @@ export function propagate(
       if (r > 0) hurt += 1;
     }
     if (!hurt) return 0;
-    const node = nodes.get(ids[group] as string);
+    const node = nodes[group];
     const total = Math.max(node?.memberCount ?? 0, members.size);
     const minimum = node?.minimumMembers ?? 1;
     return total - down < minimum ? RANK.DOWN : RANK.DEGRADED;
@@ -180,19 +198,65 @@ export function propagate(
     }
     frontier = next;
   }
+  return { reached, rank, depth, via, viaType, truncated };
+}
 
+/**
+ * The same over ids: nodes by id, edges naming their ends by id (an end not among the nodes, or a failed id, becomes
+ * a node without properties). Returns the affected CIs by id, in the order first affected.
+ */
+export function propagate(
+  nodes: ReadonlyMap<string, ImpactNode>,
+  edges: readonly ImpactEdge[],
+  rules: ReadonlyMap<string, EdgeRule>,
+  failed: readonly string[],
+  scenario: ImpactState,
+  options: { maxDepth: number; maxAffected: number },
+): PropagationResult {
+  const index = new Map<string, number>();
+  const list: ImpactNode[] = [];
+  const positionOf = (id: string): number => {
+    let i = index.get(id);
+    if (i === undefined) {
+      i = list.length;
+      index.set(id, i);
+      list.push(nodes.get(id) ?? { id });
+    }
+    return i;
+  };
+  for (const id of nodes.keys()) positionOf(id);
+  const failedAt = failed.map(positionOf);
+  const types: string[] = [];
+  const typeIndex = new Map<string, number>();
+  const indexed: IndexedEdges = {
+    count: edges.length,
+    from: new Int32Array(edges.length),
+    to: new Int32Array(edges.length),
+    type: new Uint16Array(edges.length),
+    types,
+    createdAt: new Float64Array(edges.length).fill(Number.NaN),
+  };
+  edges.forEach((edge, e) => {
+    let t = typeIndex.get(edge.type);
+    if (t === undefined) typeIndex.set(edge.type, (t = types.push(edge.type) - 1));
+    indexed.from[e] = positionOf(edge.fromId);
+    indexed.to[e] = positionOf(edge.toId);
+    indexed.type[e] = t;
+  });
+  const result = propagateIndexed(list, indexed, rules, failedAt, scenario, options);
   const affected = new Map<string, Affected>();
-  for (const i of reached) {
-    const v = via[i] as number;
-    affected.set(ids[i] as string, {
-      id: ids[i] as string,
-      state: rank[i] === RANK.DOWN ? 'DOWN' : 'DEGRADED',
-      depth: depth[i] as number,
-      via: v < 0 ? null : (ids[v] as string),
-      viaType: v < 0 ? null : (types[viaType[i] as number] as string),
+  for (const i of result.reached) {
+    const v = result.via[i] as number;
+    const id = (list[i] as ImpactNode).id;
+    affected.set(id, {
+      id,
+      state: stateOfRank(result.rank[i] as number),
+      depth: result.depth[i] as number,
+      via: v < 0 ? null : (list[v] as ImpactNode).id,
+      viaType: v < 0 ? null : (types[result.viaType[i] as number] as string),
     });
   }
-  return { affected, truncated };
+  return { affected, truncated: result.truncated };
 }
 
 /** The chain of CI ids from a failed input to `id`, following `via`. */
