@@ -5,7 +5,7 @@
  */
 import { int, type Row, type Tx } from '../../shared/db';
 import type { RelationshipTypeDef } from '../cmdb';
-import type { ImpactEdge, ImpactNode, IndexedEdges } from './propagation';
+import { EdgeList, type ImpactEdge, type ImpactNode, type IndexedEdges } from './propagation';
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
 export function relationshipFilter(types: readonly RelationshipTypeDef[], direction: 'impact' | 'dependencies'): string {
@@ -129,16 +129,15 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
         });
       }
     }
-    const edges = indexedEdges(byPart.edges!.reduce((n, items) => n + items.length, 0));
-    const typeIndex = new Map<string, number>();
+    const list = new EdgeList(byPart.edges!.reduce((n, items) => n + items.length, 0));
     for (const items of byPart.edges!) {
       for (const [type, from, to, createdAt] of items) {
         const a = positionOf.get(from as number);
         const b = positionOf.get(to as number);
-        if (a === undefined || b === undefined) continue;
-        addEdge(edges, typeIndex, type as string, a, b, createdAt as number | null);
+        if (a !== undefined && b !== undefined) list.add(type as string, a, b, createdAt as number | null);
       }
     }
+    const edges = list.edges;
     if (!subscribersOf) return { nodes, edges };
     const subscriptions: SubscriptionRow[] = [];
     for (const items of byPart.subscriptions!) {
@@ -183,40 +182,14 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
   const nodes = rows.map((r) => r.node as ImpactNodeRow);
   const positionOf = new Map(nodes.map((node, i) => [node.id, i]));
   const all = rows.flatMap((r) => r.edges as ImpactEdge[]);
-  const edges = indexedEdges(all.length);
-  const typeIndex = new Map<string, number>();
+  const list = new EdgeList(all.length);
   for (const e of all) {
     // An edge to a CI that did not exist at `at` (no revision then) joins nothing.
     const a = positionOf.get(e.fromId);
     const b = positionOf.get(e.toId);
-    if (a !== undefined && b !== undefined) addEdge(edges, typeIndex, e.type, a, b, e.createdAt ?? null);
+    if (a !== undefined && b !== undefined) list.add(e.type, a, b, e.createdAt);
   }
-  return { nodes, edges };
-}
-
-function indexedEdges(capacity: number): IndexedEdges {
-  return {
-    count: 0,
-    from: new Int32Array(capacity),
-    to: new Int32Array(capacity),
-    type: new Uint16Array(capacity),
-    types: [],
-    createdAt: new Float64Array(capacity),
-  };
-}
-
-function addEdge(edges: IndexedEdges, typeIndex: Map<string, number>, type: string, from: number, to: number, createdAt: number | null): void {
-  let t = typeIndex.get(type);
-  if (t === undefined) {
-    t = edges.types.length;
-    typeIndex.set(type, t);
-    edges.types.push(type);
-  }
-  const e = edges.count++;
-  edges.from[e] = from;
-  edges.to[e] = to;
-  edges.type[e] = t;
-  edges.createdAt[e] = createdAt ?? Number.NaN;
+  return { nodes, edges: list.edges };
 }
 
 export interface SubscriptionRow {

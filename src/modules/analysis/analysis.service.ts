@@ -5,7 +5,7 @@ import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
 import type { ImpactNodeRow } from './analysis.repository';
-import { propagateIndexed, stateOfRank, type EdgeRule, type ImpactState, type IndexedPropagation } from './propagation';
+import { adjacency, propagateIndexed, stateOfRank, type EdgeRule, type ImpactState, type IndexedPropagation } from './propagation';
 
 /** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
 export const MAX_AFFECTED = 10_000;
@@ -266,12 +266,12 @@ export class AnalysisService {
         const affected: AffectedRecord[] = byDepthThenId(walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)));
         const services = affected.filter((a) => isServiceClass.has(byId.get(a.id)?.class ?? ''));
         const byService = new Map(services.map((s) => [s.id, s]));
-        const rank = new Map(services.map((s, i) => [s.id, i]));
+        const serviceOrder = new Map(services.map((s, i) => [s.id, i]));
         // Subscriptions came with the closure (for all its services: keep the affected ones, in the answer's order),
         // or, as of a moment, are read for the affected services.
         const subscriptions = closure.subscriptions
           ? closure.subscriptions
-              .map((s) => ({ ...s, serviceIds: s.serviceIds.filter((id) => rank.has(id)).sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number)) }))
+              .map((s) => ({ ...s, serviceIds: s.serviceIds.filter((id) => serviceOrder.has(id)).sort((a, b) => (serviceOrder.get(a) as number) - (serviceOrder.get(b) as number)) }))
               .filter((s) => s.serviceIds.length)
           : services.length
             ? await repo.subscribers(tx, services.map((s) => s.id))
@@ -308,25 +308,17 @@ export class AnalysisService {
     // relies-on adjacency over positions: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
     const { edges } = closure;
     const n = closure.nodes.length;
-    const start = new Int32Array(n + 1);
     const usable: number[] = [];
+    const reliers: number[] = [];
     for (let e = 0; e < edges.count; e++) {
       const rule = ruleOf[edges.type[e] as number];
       const a = edges.from[e] as number;
       const b = edges.to[e] as number;
       if (!rule || rule.impacted === 'none' || (blocked && (blocked[a] || blocked[b]))) continue;
       usable.push(e);
-      const from = rule.impacted === 'from' ? a : b;
-      start[from + 1] = (start[from + 1] as number) + 1;
+      reliers.push(rule.impacted === 'from' ? a : b);
     }
-    for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-    const fill = start.slice(0, n);
-    const order = new Int32Array(usable.length);
-    for (const e of usable) {
-      const from = (ruleOf[edges.type[e] as number] as EdgeRule).impacted === 'from' ? (edges.from[e] as number) : (edges.to[e] as number);
-      order[fill[from] as number] = e;
-      fill[from] = (fill[from] as number) + 1;
-    }
+    const { start, order } = adjacency(n, reliers);
     const summaries = new Map<string, CISummary>(closure.nodes.map((node) => [node.id, node]));
     const out: DependencyRecord[] = [];
     const seen = new Uint8Array(n);
@@ -336,7 +328,7 @@ export class AnalysisService {
       const following: number[] = [];
       for (const p of frontier) {
         for (let k = start[p] as number; k < (start[p + 1] as number); k++) {
-          const e = order[k] as number;
+          const e = usable[order[k] as number] as number;
           const other = edges.from[e] === p ? (edges.to[e] as number) : (edges.from[e] as number);
           if (seen[other]) continue;
           seen[other] = 1;

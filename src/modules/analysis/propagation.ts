@@ -66,6 +66,49 @@ export interface IndexedEdges {
   createdAt: Float64Array;
 }
 
+/** Collects IndexedEdges (capacity known up front; the types indexed as they come). */
+export class EdgeList {
+  readonly edges: IndexedEdges;
+  private readonly typeIndex = new Map<string, number>();
+
+  constructor(capacity: number) {
+    this.edges = { count: 0, from: new Int32Array(capacity), to: new Int32Array(capacity), type: new Uint16Array(capacity), types: [], createdAt: new Float64Array(capacity) };
+  }
+
+  add(type: string, from: number, to: number, createdAt: number | null | undefined): void {
+    const edges = this.edges;
+    let t = this.typeIndex.get(type);
+    if (t === undefined) {
+      t = edges.types.length;
+      this.typeIndex.set(type, t);
+      edges.types.push(type);
+    }
+    const e = edges.count++;
+    edges.from[e] = from;
+    edges.to[e] = to;
+    edges.type[e] = t;
+    edges.createdAt[e] = createdAt ?? Number.NaN;
+  }
+}
+
+/**
+ * Compressed adjacency over `n` positions: the items whose source is s (`sources[i] === s`) are
+ * order[start[s] .. start[s + 1]), in the order they came.
+ */
+export function adjacency(n: number, sources: readonly number[]): { start: Int32Array; order: Int32Array } {
+  const start = new Int32Array(n + 1);
+  for (const s of sources) start[s + 1] = (start[s + 1] as number) + 1;
+  for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const fill = start.slice(0, n);
+  const order = new Int32Array(sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    const s = sources[i] as number;
+    order[fill[s] as number] = i;
+    fill[s] = (fill[s] as number) + 1;
+  }
+  return { start, order };
+}
+
 /** Propagation over positions: per reached CI (in the order first affected) its state rank, depth and the way in. */
 export interface IndexedPropagation {
   /** Positions, in the order they were first affected. */
@@ -127,17 +170,7 @@ export function propagateIndexed(
       members.add(source);
     }
   }
-  // Compressed adjacency: the edges of source s are order[start[s] .. start[s + 1]), in the order they came.
-  const start = new Int32Array(n + 1);
-  for (const s of sources) start[s + 1] = (start[s + 1] as number) + 1;
-  for (let i = 0; i < n; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
-  const fill = start.slice(0, n);
-  const order = new Int32Array(sources.length);
-  for (let e = 0; e < sources.length; e++) {
-    const s = sources[e] as number;
-    order[fill[s] as number] = e;
-    fill[s] = (fill[s] as number) + 1;
-  }
+  const { start, order } = adjacency(n, sources);
 
   const rank = new Uint8Array(n); // RANK of each CI's state (0: up)
   const depth = new Int32Array(n);
@@ -226,24 +259,10 @@ export function propagate(
   };
   for (const id of nodes.keys()) positionOf(id);
   const failedAt = failed.map(positionOf);
-  const types: string[] = [];
-  const typeIndex = new Map<string, number>();
-  const indexed: IndexedEdges = {
-    count: edges.length,
-    from: new Int32Array(edges.length),
-    to: new Int32Array(edges.length),
-    type: new Uint16Array(edges.length),
-    types,
-    createdAt: new Float64Array(edges.length).fill(Number.NaN),
-  };
-  edges.forEach((edge, e) => {
-    let t = typeIndex.get(edge.type);
-    if (t === undefined) typeIndex.set(edge.type, (t = types.push(edge.type) - 1));
-    indexed.from[e] = positionOf(edge.fromId);
-    indexed.to[e] = positionOf(edge.toId);
-    indexed.type[e] = t;
-  });
-  const result = propagateIndexed(list, indexed, rules, failedAt, scenario, options);
+  const indexed = new EdgeList(edges.length);
+  for (const edge of edges) indexed.add(edge.type, positionOf(edge.fromId), positionOf(edge.toId), edge.createdAt);
+  const { types } = indexed.edges;
+  const result = propagateIndexed(list, indexed.edges, rules, failedAt, scenario, options);
   const affected = new Map<string, Affected>();
   for (const i of result.reached) {
     const v = result.via[i] as number;
