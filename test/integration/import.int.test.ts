@@ -210,6 +210,47 @@ describe('importCMDB', () => {
     }
   });
 
+  it('rejects the same items and relations when batches are written while the rest is still being validated', async () => {
+    // Batches of 2 items, relations validated 2 at a time between the item batches' round trips: every check that
+    // compares entries with earlier ones (a twin item, a second LOCATED_IN of one server) spans batches and slices.
+    const items = [
+      ...servers(3),
+      { class: 'Toaster', name: 'x' },
+      { class: 'Location', name: 'London DC1' },
+      { class: 'Server', name: 'twin', attributes: { serialNumber: 'SN-1' } },
+      { class: 'Location', name: 'Manchester DC2' },
+    ];
+    const at = (server: string, dc: string) => ({ type: 'LOCATED_IN', from: { class: 'Server', identifiers: { name: server } }, to: { class: 'Location', identifiers: { name: dc } } });
+    const relations = [
+      at('lon-sql00', 'London DC1'),
+      { type: 'HOSTS_NOTHING', from: { class: 'Server', identifiers: { name: 'lon-sql01' } }, to: { class: 'Server', identifiers: { name: 'lon-sql02' } } },
+      at('lon-sql01', 'London DC1'),
+      at('lon-sql02', 'Manchester DC2'),
+      at('lon-sql00', 'Manchester DC2'),
+      { type: 'DEPENDS_ON', from: { class: 'Server', identifiers: { name: 'lon-sql01' } }, to: { class: 'Server', identifiers: { name: 'twin' } } },
+    ];
+    const progress: string[] = [];
+    const r = await h.services.imports.importCMDB(EDITOR, { source: 'discovery', items, relations }, { batchSize: 2, prepareSlice: 2, onProgress: (p) => progress.push(`${p.phase} ${p.done}/${p.total}`) });
+    expect(r).toMatchObject({ applied: true, created: 5, relationsCreated: 3 });
+    expect(r.rejected.map((x) => [x.kind, x.index, x.field])).toEqual([
+      ['ITEM', 3, 'items[3].class'],
+      ['ITEM', 5, 'items[5]'],
+      ['RELATION', 1, 'relations[1].type'],
+      ['RELATION', 4, 'relations[4]'],
+      ['RELATION', 5, 'relations[5].to'],
+    ]);
+    expect(r.rejected[1]?.reason).toMatch(/same record as items\[1\]/);
+    expect(r.rejected[3]?.reason).toMatch(/at most one LOCATED_IN, and relations\[0\] already gives this one/);
+    // Two item lanes may finish out of order; relations (4 left after validation) go one batch at a time.
+    expect(progress.filter((p) => p.startsWith('items'))).toHaveLength(4);
+    expect(progress.slice(3)).toEqual(['items 7/7', 'relations 2/4', 'relations 4/4']);
+    expect(await h.cypher('MATCH (s:Server)-[:LOCATED_IN]->(l) RETURN s.name AS s, l.name AS l ORDER BY s')).toEqual([
+      { s: 'lon-sql00', l: 'London DC1' },
+      { s: 'lon-sql01', l: 'London DC1' },
+      { s: 'lon-sql02', l: 'Manchester DC2' },
+    ]);
+  });
+
   it('creates no duplicates when two imports of the same items run at the same time', async () => {
     const data: ImportData = { source: 'discovery', items: servers(300) };
     const results = await Promise.all([

@@ -108,6 +108,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   batchSize?: number;
+  /** Relations validated per turn of the event loop while items are written (default 2,000). */
+  prepareSlice?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
 
@@ -153,6 +155,27 @@ class Rollback extends Error {
 const MAX_CONFLICT_RETRIES = 5;
 /** Item batches written at once (see importCMDB). */
 const ITEM_LANES = 2;
+/** Relations validated between two turns of the event loop while items are written (~10 ms of Node's time). */
+const PREPARE_SLICE = 2000;
+
+/** Input validated a slice at a time, strictly in order (checks between entries compare with earlier ones). */
+interface Preparer<T> {
+  /** The valid entries of raw[start, end). */
+  slice(start: number, end: number): T[];
+}
+
+function sliced<T>(raw: unknown[], one: (raw: unknown, index: number, out: T[]) => void): Preparer<T> {
+  let next = 0;
+  return {
+    slice(start, end) {
+      if (start !== next) throw new Error(`import preparation out of order: slice at ${start}, expected ${next}`);
+      const out: T[] = [];
+      next = Math.min(end, raw.length);
+      for (let index = start; index < next; index++) one(raw[index], index, out);
+      return out;
+    },
+  };
+}
 
 export class ImportService {
   constructor(
@@ -190,9 +213,8 @@ export class ImportService {
       result.rejected.push({ kind, index, reason: message, field: field ?? details ?? null });
     };
 
-    const items = this.prepareItems(registry, input.items, reject);
-    const relations = this.prepareRelations(registry, input.relations, reject);
-    if (input.atomic && result.rejected.length) return { ...result, applied: false };
+    const itemPrep = this.itemPreparer(registry, input.items, reject);
+    const relationPrep = this.relationPreparer(registry, input.relations, reject);
 
     const batchSize = options.batchSize ?? 5000;
     const run: RunState = { known: new Map(), fresh: new Set() };
@@ -211,6 +233,10 @@ export class ImportService {
       });
 
     if (input.atomic) {
+      // Everything is validated before anything is written: a rejection leaves the graph untouched.
+      const items = itemPrep.slice(0, input.items.length);
+      const relations = relationPrep.slice(0, input.relations.length);
+      if (result.rejected.length) return { ...result, applied: false };
       try {
         const scratch = await write(this.db, actor, operation, async (tx) => {
           // Everything in one attempt of one transaction: the relations resolve against this attempt's items (the
@@ -254,44 +280,64 @@ export class ImportService {
       }
     };
 
-    for (const [phase, list] of [
-      ['items', items],
-      ['relations', relations],
-    ] as const) {
-      const batches: Array<Array<PreparedItem | PreparedRelation>> = [];
-      for (let start = 0; start < list.length; start += batchSize) batches.push(list.slice(start, start + batchSize));
-      // Item batches never share a record (prepareItems refuses two items with a common identifier), so two run at
-      // once: one is prepared and sent while Neo4j writes and commits the other. Relation batches lock the records
-      // they join and would wait on each other: one at a time.
-      const lanes = phase === 'items' ? ITEM_LANES : 1;
+    // Batches are written by lanes: item batches never share a record (preparation refuses two items with a common
+    // identifier), so two run at once — one is prepared and sent while Neo4j writes and commits the other. Relation
+    // batches lock the records they join and would wait on each other: one at a time.
+    let failed = false;
+    const writeLanes = async (phase: 'items' | 'relations', lanes: number, count: number, take: (k: number) => Array<PreparedItem | PreparedRelation>, total: number): Promise<void> => {
       let next = 0;
       let done = 0;
-      let failed = false;
       const lane = async (): Promise<void> => {
-        while (!failed && next < batches.length) {
-          const batch = batches[next++] as (typeof batches)[number];
+        while (!failed && next < count) {
+          // Taken and prepared with no await in between: batches are prepared in input order, whichever lane runs.
+          const k = next++;
+          const batch = take(k);
+          const size = phase === 'items' ? Math.min(batchSize, total - k * batchSize) : batch.length;
           try {
-            await runBatch(phase, batch);
+            if (batch.length) await runBatch(phase, batch);
           } catch (error) {
             failed = true;
             throw error;
           }
-          done += batch.length;
-          options.onProgress?.({ phase, done, total: list.length });
+          done += size;
+          options.onProgress?.({ phase, done, total });
         }
       };
       const outcomes = await Promise.allSettled(Array.from({ length: lanes }, lane));
       const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failure) throw failure.reason;
+    };
+
+    // Validation is Node's work while writing is Neo4j's: each item batch is prepared as a lane takes it, and the
+    // relations are prepared in slices between the item batches' round trips (they only need the registry), so the
+    // two overlap instead of all validation running before the first write. Rejections are the same either way:
+    // every check that compares items (or relations) with each other compares with earlier ones, in input order.
+    const relationsPrepared = (async (): Promise<PreparedRelation[]> => {
+      const prepared: PreparedRelation[] = [];
+      const step = Math.max(1, options.prepareSlice ?? PREPARE_SLICE);
+      for (let start = 0; start < input.relations.length && !failed; start += step) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const relation of relationPrep.slice(start, start + step)) prepared.push(relation);
+      }
+      return prepared;
+    })();
+    relationsPrepared.catch(() => undefined); // awaited below; not left unhandled when the item phase fails first
+    try {
+      await writeLanes('items', ITEM_LANES, Math.ceil(input.items.length / batchSize), (k) => itemPrep.slice(k * batchSize, (k + 1) * batchSize), input.items.length);
+    } catch (error) {
+      failed = true;
+      throw error;
     }
+    const relations = await relationsPrepared;
+    await writeLanes('relations', 1, Math.ceil(relations.length / batchSize), (k) => relations.slice(k * batchSize, (k + 1) * batchSize), relations.length);
     result.rejected.sort(byIndex);
     return result;
   }
 
-  private prepareItems(registry: Registry, rawItems: unknown[], reject: (k: 'ITEM', i: number, e: unknown, f?: string) => void): PreparedItem[] {
-    const prepared: PreparedItem[] = [];
+  /** Validates items in input order, a slice at a time. */
+  private itemPreparer(registry: Registry, rawItems: unknown[], reject: (k: 'ITEM', i: number, e: unknown, f?: string) => void): Preparer<PreparedItem> {
     const seen = new Map<string, number>();
-    rawItems.forEach((raw, index) => {
+    const one = (raw: unknown, index: number, prepared: PreparedItem[]): void => {
       const prefix = `items[${index}]`;
       try {
         const item = parseInput(itemSchema, raw, prefix);
@@ -325,18 +371,14 @@ export class ImportService {
       } catch (error) {
         reject('ITEM', index, error);
       }
-    });
-    return prepared;
+    };
+    return sliced(rawItems, one);
   }
 
-  private prepareRelations(
-    registry: Registry,
-    rawRelations: unknown[],
-    reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void,
-  ): PreparedRelation[] {
-    const prepared: PreparedRelation[] = [];
+  /** Validates relations in input order, a slice at a time. */
+  private relationPreparer(registry: Registry, rawRelations: unknown[], reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void): Preparer<PreparedRelation> {
     const singles = new Map<string, number>();
-    rawRelations.forEach((raw, index) => {
+    const one = (raw: unknown, index: number, prepared: PreparedRelation[]): void => {
       const prefix = `relations[${index}]`;
       try {
         const rel = parseInput(relationSchema, raw, prefix);
@@ -364,8 +406,8 @@ export class ImportService {
       } catch (error) {
         reject('RELATION', index, error);
       }
-    });
-    return prepared;
+    };
+    return sliced(rawRelations, one);
   }
 
   /** Matches a batch against the graph and writes its creates and updates; rejections go to `out`. */
