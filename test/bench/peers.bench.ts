@@ -408,6 +408,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       input,
       systems: [
         { name: SG, run: (id) => sg(DEPS, { id, d: 6 }) },
+        // The statement ServiceGraph sends for DEPS (no `relationship` asked, so no edge times).
         { name: RAW, run: (id) => raw((tx) => analysisRepo.impactClosure(tx, [id], depFilter, 6, MAX_AFFECTED + 1)) },
         { name: PG, run: (id) => pgPeer.pgDependencies(cluster.pool, id, 6) },
         { name: NGQL, run: (id) => ngql.run(ngql.reachQuery, { id, filter: depFilter, depth: 6 }) },

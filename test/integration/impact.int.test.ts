@@ -219,6 +219,11 @@ describe('impactAnalysis: propagation rules', () => {
         ['vm', 2, 'RUNS_ON', 'app', 'vm'],
       ].sort(),
     );
+    // The relationship says when it was made: the dependency tree reads the edges' times (impact never does).
+    const made = await h.cypher('MATCH (:CI {name: $from})-[r:DEPENDS_ON]->(:CI {name: $to}) RETURN toString(r.createdAt) AS at', { from: 'svc', to: 'app' });
+    const timed = await h.ok(`query ($id: ID!) { dependencies(ciId: $id, maxDepth: 1) { ci { name } relationship { createdAt } } }`, { id: ids.svc });
+    expect(timed.dependencies).toHaveLength(1);
+    expect(new Date(timed.dependencies[0].relationship.createdAt).getTime()).toBe(new Date(made[0]?.at).getTime());
   });
 });
 

@@ -1,6 +1,6 @@
 /** GraphQL resolvers of the analyses: records carry ids; CIs resolve through the request's DataLoader. */
 import type { GraphQLResolveInfo } from 'graphql';
-import { onlySummary } from '../../shared/graphql/lookahead';
+import { onlySummary, selects } from '../../shared/graphql/lookahead';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../server/context';
 import { summaryEntity, type EntityRecord } from '../cmdb';
@@ -37,7 +37,7 @@ function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: Re
 export const analysisResolvers: Resolvers = {
   Query: {
     impactAnalysis: (_, { input }, ctx) => ctx.services.analysis.impact(input),
-    dependencies: (_, { ciId, maxDepth, asOf }, ctx) => ctx.services.analysis.dependencies(ciId, maxDepth, asOf),
+    dependencies: (_, { ciId, maxDepth, asOf }, ctx, info) => ctx.services.analysis.dependencies(ciId, maxDepth, asOf, { edgeTimes: selects(info, 'relationship') }),
     changeImpact: (_, { input }, ctx) => ctx.services.analysis.changeImpact(input),
     rootCauseCandidates: (_, { input }, ctx) => ctx.services.analysis.rootCause(input),
   },

@@ -292,12 +292,12 @@ export class AnalysisService {
    * Everything a CI relies on (now, or as of a moment): the closure along "relies on" edges, then a breadth-first
    * tree over it — each CI once, at its shortest distance, with the relationship that reached it.
    */
-  async dependencies(ciId: string, maxDepth: number | null | undefined, asOf?: string | null): Promise<DependencyRecord[]> {
+  async dependencies(ciId: string, maxDepth: number | null | undefined, asOf?: string | null, options: { edgeTimes?: boolean } = {}): Promise<DependencyRecord[]> {
     const bound = parseInput(depth.nullish().transform((d) => d ?? 10), maxDepth, 'maxDepth');
     if (asOf) parseInput(moment, asOf, 'asOf');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
-    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : {}), {
+    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : { edgeTimes: options.edgeTimes ?? true }), {
       operation: 'dependencies',
     });
     const root = closure.nodes.findIndex((n) => n.id === ciId);

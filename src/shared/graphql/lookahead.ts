@@ -32,3 +32,11 @@ export function decided(info: GraphQLResolveInfo, question: string, decide: (nod
 export function onlySummary(info: GraphQLResolveInfo): boolean {
   return decided(info, 'summary', (nodes) => nodes.every((n) => selectsOnly(n.selectionSet, SUMMARY_FIELDS)));
 }
+
+/** The field's selection asks for `name` (directly or in an inline fragment); a named fragment counts as asking. */
+export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const asks = (set: SelectionSetNode | undefined): boolean =>
+    !!set &&
+    set.selections.some((sel) => (sel.kind === Kind.FIELD ? sel.name.value === name : sel.kind === Kind.INLINE_FRAGMENT ? asks(sel.selectionSet) : true));
+  return decided(info, `selects:${name}`, (nodes) => nodes.some((n) => asks(n.selectionSet)));
+}
