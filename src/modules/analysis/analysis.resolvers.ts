@@ -4,7 +4,7 @@ import { onlySummary, selects } from '../../shared/graphql/lookahead';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../server/context';
 import { summaryEntity, type EntityRecord } from '../cmdb';
-import type { CISummary } from './analysis.service';
+import type { CISummary, Summaries } from './analysis.service';
 
 async function ci(ctx: GraphQLContext, id: string): Promise<EntityRecord> {
   const entity = await ctx.loaders.entity.load(id);
@@ -24,12 +24,12 @@ function summaryRecord(id: string, s: CISummary): EntityRecord {
  * A CI of an analysis answer: when the query asks only for what the closure already returned (id, class, name,
  * status), it is answered from there — a hub's thousands of affected CIs then cost no second round trip.
  */
-function analysed(ctx: GraphQLContext, id: string, summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord> | EntityRecord {
-  const s = summaries?.get(id);
+function analysed(ctx: GraphQLContext, id: string, own: CISummary | undefined, summaries: Summaries | undefined, info: GraphQLResolveInfo): Promise<EntityRecord> | EntityRecord {
+  const s = own ?? summaries?.get(id);
   return s && onlySummary(info) ? summaryRecord(id, s) : ci(ctx, id);
 }
 
-function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: ReadonlyMap<string, CISummary> | undefined, info: GraphQLResolveInfo): Promise<EntityRecord[]> | EntityRecord[] {
+function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: Summaries | undefined, info: GraphQLResolveInfo): Promise<EntityRecord[]> | EntityRecord[] {
   if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info)) return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary));
   return cis(ctx, ids);
 }
@@ -47,27 +47,27 @@ export const analysisResolvers: Resolvers = {
     affectedCustomers: (r) => r.customers,
   },
   AffectedCI: {
-    ci: (a, _, ctx, info) => analysed(ctx, a.id, a.summaries, info),
+    ci: (a, _, ctx, info) => analysed(ctx, a.id, a.summary, a.summaries, info),
     path: (a, _, ctx, info) => analysedList(ctx, a.path, a.summaries, info),
     via: (a) => a.via as RelationshipTypeName | null,
   },
   AffectedService: {
-    service: (a, _, ctx, info) => analysed(ctx, a.id, a.summaries, info),
+    service: (a, _, ctx, info) => analysed(ctx, a.id, a.summary, a.summaries, info),
     path: (a, _, ctx, info) => analysedList(ctx, a.path, a.summaries, info),
   },
   AffectedCustomer: {
-    customer: (c, _, ctx, info) => analysed(ctx, c.customerId, c.summaries, info),
+    customer: (c, _, ctx, info) => analysed(ctx, c.customerId, c.summary, undefined, info),
   },
   Dependency: {
-    ci: (d, _, ctx, info) => analysed(ctx, d.ciId, d.summaries, info),
+    ci: (d, _, ctx, info) => analysed(ctx, d.ciId, d.summary, undefined, info),
     relationship: (d) => ({ ...d.relationship, selfId: d.ciId }),
   },
   RootCauseCandidate: {
-    ci: (c, _, ctx, info) => analysed(ctx, c.ciId, c.summaries, info),
+    ci: (c, _, ctx, info) => analysed(ctx, c.ciId, undefined, c.summaries, info),
     explains: (c, _, ctx, info) => analysedList(ctx, c.explains, c.summaries, info),
   },
   SymptomPath: {
-    symptom: (p, _, ctx, info) => analysed(ctx, p.symptomId, p.summaries, info),
+    symptom: (p, _, ctx, info) => analysed(ctx, p.symptomId, undefined, p.summaries, info),
     path: (p, _, ctx, info) => analysedList(ctx, p.path, p.summaries, info),
     types: (p) => p.types as RelationshipTypeName[],
   },

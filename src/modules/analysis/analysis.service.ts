@@ -49,20 +49,53 @@ export interface CISummary {
   party?: boolean;
 }
 
+/** Summaries by id: a Map, or a closure's, built on the first lookup. */
+export interface Summaries {
+  get(id: string): CISummary | undefined;
+  has(id: string): boolean;
+}
+
+/**
+ * The summaries of a closure's CIs, indexed by id only when someone looks one up by id (a path, a service's CI): an
+ * answer that asks only for each CI itself reads the record's own summary, and a hub's 10,000-entry map is never built.
+ */
+class ClosureSummaries implements Summaries {
+  private byId: Map<string, CISummary> | undefined;
+
+  constructor(private readonly nodes: readonly ImpactNodeRow[]) {}
+
+  private index(): Map<string, CISummary> {
+    if (!this.byId) {
+      this.byId = new Map();
+      for (const node of this.nodes) this.byId.set(node.id, node);
+    }
+    return this.byId;
+  }
+
+  get(id: string): CISummary | undefined {
+    return this.index().get(id);
+  }
+
+  has(id: string): boolean {
+    return this.index().has(id);
+  }
+}
+
 export interface AffectedRecord {
   id: string;
   state: ImpactState;
   depth: number;
   path: string[];
   via: string | null;
-  /** Summaries of every CI of the closure (shared by all records of one answer). */
-  summaries?: ReadonlyMap<string, CISummary>;
+  /** This CI's summary, and those of every CI of the closure (shared by all records of one answer). */
+  summary?: CISummary;
+  summaries?: Summaries;
 }
 
 export interface CustomerImpactRecord {
   customerId: string;
   services: AffectedRecord[];
-  summaries?: ReadonlyMap<string, CISummary>;
+  summary?: CISummary;
 }
 
 export interface ImpactOutcome {
@@ -74,7 +107,7 @@ export interface ImpactOutcome {
 
 export interface DependencyRecord {
   ciId: string;
-  summaries?: ReadonlyMap<string, CISummary>;
+  summary?: CISummary;
   depth: number;
   relationship: { type: string; fromId: string; toId: string; createdAt: string; attributes: Record<string, unknown> };
 }
@@ -82,7 +115,7 @@ export interface DependencyRecord {
 export interface RootCauseRecord {
   ciId: string;
   /** Summaries of the symptoms and every CI on their paths (answers `ci { id class name status }` without a load). */
-  summaries?: ReadonlyMap<string, CISummary>;
+  summaries?: Summaries;
   score: number;
   explains: string[];
   inCover: boolean;
@@ -95,7 +128,7 @@ export interface RootCauseRecord {
 
 export interface SymptomPathRecord {
   symptomId: string;
-  summaries?: ReadonlyMap<string, CISummary>;
+  summaries?: Summaries;
   path: string[];
   types: string[];
 }
@@ -144,14 +177,17 @@ class Reached implements AffectedRecord {
   readonly via: string | null;
   private cachedPath: string[] | undefined;
 
+  readonly summary: ImpactNodeRow;
+
   constructor(
     private readonly position: number,
     private readonly walk: IndexedPropagation,
     private readonly nodes: readonly ImpactNodeRow[],
     types: readonly string[],
-    readonly summaries: ReadonlyMap<string, CISummary>,
+    readonly summaries: Summaries,
   ) {
-    this.id = (nodes[position] as ImpactNodeRow).id;
+    this.summary = nodes[position] as ImpactNodeRow;
+    this.id = this.summary.id;
     this.state = stateOfRank(walk.rank[position] as number);
     this.depth = walk.depth[position] as number;
     const via = walk.viaType[position] as number;
@@ -177,7 +213,7 @@ class Dependency implements DependencyRecord {
 
   constructor(
     readonly ciId: string,
-    readonly summaries: ReadonlyMap<string, CISummary>,
+    readonly summary: CISummary,
     readonly depth: number,
     private readonly closure: repo.Closure,
     private readonly edge: number,
@@ -253,18 +289,17 @@ export class AnalysisService {
         const closure = await repo.impactClosure(tx, input.ciIds, filter, input.maxDepth, MAX_AFFECTED + 1, {
           ...(input.asOf ? { at: input.asOf } : { subscribersOf: serviceClassNames }),
         });
-        // The closure's rows carry id, class, name and status already: they are the summaries.
-        const byId = new Map<string, repo.ImpactNodeRow>(closure.nodes.map((n) => [n.id, n]));
-        this.checkFound(input.ciIds, byId, `${field}.ciIds`, input.asOf);
-        const summaries: Map<string, CISummary> = byId;
         // The failed inputs as positions, in the order given (the first listed wins a tie for who reaches a CI first).
         const starts = new Set(input.ciIds);
         const positions = new Map<string, number>();
         closure.nodes.forEach((n, i) => starts.has(n.id) && positions.set(n.id, i));
+        this.checkFound(input.ciIds, positions, `${field}.ciIds`, input.asOf);
         const failed = input.ciIds.map((id) => positions.get(id) as number);
+        // The closure's rows carry id, class, name and status already: they are the summaries.
+        const summaries = new ClosureSummaries(closure.nodes);
         const walk = propagateIndexed(closure.nodes, closure.edges, edgeRules(registry), failed, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit }, retiredOf(closure.nodes, starts));
-        const affected: AffectedRecord[] = byDepthThenId(walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)));
-        const services = affected.filter((a) => isServiceClass.has(byId.get(a.id)?.class ?? ''));
+        const affected = byDepthThenId(walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)));
+        const services = affected.filter((a) => isServiceClass.has(a.summary.class));
         const byService = new Map(services.map((s) => [s.id, s]));
         const serviceOrder = new Map(services.map((s, i) => [s.id, i]));
         // Subscriptions came with the closure (for all its services: keep the affected ones, in the answer's order),
@@ -276,11 +311,14 @@ export class AnalysisService {
           : services.length
             ? await repo.subscribers(tx, services.map((s) => s.id))
             : [];
-        for (const s of subscriptions) summaries.set(s.customerId, { class: 'Organization', name: s.name, status: null, party: true });
         return {
           affected,
           services,
-          customers: subscriptions.map((s) => ({ customerId: s.customerId, summaries, services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord) })),
+          customers: subscriptions.map((s) => ({
+            customerId: s.customerId,
+            summary: { class: 'Organization', name: s.name, status: null, party: true },
+            services: s.serviceIds.map((id) => byService.get(id) as AffectedRecord),
+          })),
           truncated: walk.truncated || closure.nodes.length > MAX_AFFECTED,
         };
       },
@@ -319,7 +357,6 @@ export class AnalysisService {
       reliers.push(rule.impacted === 'from' ? a : b);
     }
     const { start, order } = adjacency(n, reliers);
-    const summaries = new Map<string, CISummary>(closure.nodes.map((node) => [node.id, node]));
     const out: DependencyRecord[] = [];
     const seen = new Uint8Array(n);
     seen[root] = 1;
@@ -333,7 +370,8 @@ export class AnalysisService {
           if (seen[other]) continue;
           seen[other] = 1;
           following.push(other);
-          out.push(new Dependency((closure.nodes[other] as ImpactNodeRow).id, summaries, level, closure, e));
+          const node = closure.nodes[other] as ImpactNodeRow;
+          out.push(new Dependency(node.id, node, level, closure, e));
         }
       }
       frontier = following;
