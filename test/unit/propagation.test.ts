@@ -85,4 +85,19 @@ describe('answer order (byDepthThenId)', () => {
     expect(byDepthThenId(records).map((r) => `${r.depth}:${r.id}`)).toEqual(['0:x', '1:Z', '1:c', '2:a', '2:b', '4:a']);
     expect(byDepthThenId([])).toEqual([]);
   });
+
+  it('sorts large buckets of UUIDs (the fast path) exactly as a code-unit comparator does, shared prefixes and odd ids too', () => {
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const hex = (k: number): string => Array.from({ length: k }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+    const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+    const byComparator = <T extends { depth: number; id: string }>(rs: T[]): string[] =>
+      [...rs].sort((x, y) => x.depth - y.depth || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)).map((r) => `${r.depth}:${r.id}`);
+    const shared = hex(8);
+    const uuids = Array.from({ length: 3000 }, (_, i) => ({ id: i % 50 === 0 ? `${shared}-${hex(27)}` : uuid(), depth: 1 + (i % 3) }));
+    expect(byDepthThenId(uuids).map((r) => `${r.depth}:${r.id}`)).toEqual(byComparator(uuids));
+    // One id not starting with 8 lowercase hex digits sends its bucket to the comparator sort: same order.
+    const mixed = [...uuids, { id: 'A0000000-upper', depth: 1 }, { id: 'Zed', depth: 2 }, { id: 'ffffffff', depth: 3 }, { id: '0000000', depth: 3 }];
+    expect(byDepthThenId(mixed).map((r) => `${r.depth}:${r.id}`)).toEqual(byComparator(mixed));
+  });
 });
