@@ -152,6 +152,8 @@ function byCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const byIdCodeUnits = (x: { id: string }, y: { id: string }): number => byCodeUnits(x.id, y.id);
+
 /**
  * The first 8 characters of an id as a number when they are lowercase hex digits (as in the UUIDs ServiceGraph
  * assigns), else -1. For such ids, numeric order of the prefix is code-unit order ('0'–'9' sort before 'a'–'f').
@@ -176,14 +178,14 @@ function hexPrefix(id: string): number {
 function sortById<T extends { id: string }>(bucket: T[]): void {
   const n = bucket.length;
   if (n < 64 || n > 1 << 14) {
-    bucket.sort((x, y) => byCodeUnits(x.id, y.id));
+    bucket.sort(byIdCodeUnits);
     return;
   }
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const prefix = hexPrefix((bucket[i] as T).id);
     if (prefix < 0) {
-      bucket.sort((x, y) => byCodeUnits(x.id, y.id));
+      bucket.sort(byIdCodeUnits);
       return;
     }
     keys[i] = prefix * (1 << 14) + i;
@@ -198,7 +200,7 @@ function sortById<T extends { id: string }>(bucket: T[]): void {
     if (prefix !== runPrefix) {
       // Entries sharing a prefix (rare with UUIDs) are ordered by whole id.
       if (i - runStart > 1) {
-        const run = sorted.slice(runStart, i).sort((x, y) => byCodeUnits(x.id, y.id));
+        const run = sorted.slice(runStart, i).sort(byIdCodeUnits);
         for (let j = 0; j < run.length; j++) sorted[runStart + j] = run[j] as T;
       }
       runStart = i;

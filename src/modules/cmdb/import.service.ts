@@ -292,7 +292,8 @@ export class ImportService {
           // Taken and prepared with no await in between: batches are prepared in input order, whichever lane runs.
           const k = next++;
           const batch = take(k);
-          const size = phase === 'items' ? Math.min(batchSize, total - k * batchSize) : batch.length;
+          // Items a batch covered, rejected ones included (the count progress reports against `total`).
+          const size = Math.min(batchSize, total - k * batchSize);
           try {
             if (batch.length) await runBatch(phase, batch);
           } catch (error) {
