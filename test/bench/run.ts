@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     await neo4j.stop();
     throw error;
   });
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, Neo4j via ${neo4j.kind}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${process.env.NODE_OPTIONS?.trim() ? ` (NODE_OPTIONS ${process.env.NODE_OPTIONS.trim()})` : ''}, Neo4j via ${neo4j.kind}`;
   const outDir = join(PROJECT_ROOT, 'docs', 'benchmarks');
   mkdirSync(outDir, { recursive: true });
   try {
