@@ -74,6 +74,9 @@ export interface PeersBenchResult {
   scenarios: PeerScenarioResult[];
   concurrency: ConcurrencyResult[];
   baseline: BaselineResult;
+  /** When and where this size was measured (a `--merge` run keeps sizes measured by earlier runs). */
+  measuredAt?: string;
+  machine?: string;
 }
 
 export interface PeersOptions {

@@ -25,6 +25,7 @@ export function peersTables(results: PeersBenchResult[]): string {
     out.push(
       `### ${r.ciCount.toLocaleString('en')} CIs`,
       '',
+      ...(r.measuredAt ? [`Measured ${r.measuredAt}${r.machine ? ` on ${r.machine}` : ''}.`, ''] : []),
       `Dataset: synthetic generator, ${r.cisInDatabase.toLocaleString('en')} CIs and ${(r.items - r.cisInDatabase).toLocaleString('en')} parties, ` +
         `${r.relationshipsInDatabase.toLocaleString('en')} relationships (${(r.relationshipsInDatabase / r.cisInDatabase).toFixed(1)} per CI). ` +
         `ServiceGraph import ${r.importSeconds.toFixed(1)} s; PostgreSQL load of the same rows ${r.postgres.loadSeconds.toFixed(1)} s (${r.postgres.version}).`,

@@ -1,11 +1,13 @@
 /**
- * `npm run bench [-- SUITE ...] [--cis N] [--rounds R] [--sizes 10000,100000] [--iterations N]` — benchmarks,
+ * `npm run bench [-- SUITE ...] [--cis N] [--rounds R] [--sizes 10000,100000] [--iterations N] [--merge]` — benchmarks,
  * never timed tests. Suites: import (bench:import), analysis (bench:analysis), peers (bench:peers: ServiceGraph
  * beside raw Cypher, PostgreSQL, @neo4j/graphql, naive resolvers, bare graphql-js and HTTP). Results print as
  * tables and are written to docs/benchmarks/<suite>.json; docs/benchmarks.md is regenerated from those files.
- * Uses NEO4J_URI when set, else its own local Neo4j instance ("bench", 2 GB heap, 2 GB page cache).
+ * Uses NEO4J_URI when set, else its own local Neo4j instance ("bench"; heap and page cache from NEO4J_HEAP and
+ * NEO4J_PAGECACHE, default 2g each). `--merge` (peers): sizes this run does not measure keep their results from the
+ * existing peers.json (each size records when and on what it was measured), so 1M can run on its own.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/tools/neo4j-local';
@@ -19,8 +21,8 @@ import { peersTables, writeReport } from './report';
 
 const SUITES = ['import', 'peers', 'analysis', 'queue'] as const;
 
-function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined; tickets: number } {
-  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined, tickets: 100_000 };
+function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined; tickets: number; merge: boolean } {
+  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined, tickets: 100_000, merge: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--cis') out.cis = Number(argv[++i]);
@@ -28,6 +30,7 @@ function parse(argv: string[]): { suites: string[]; cis: number; rounds: number;
     else if (a === '--sizes') out.sizes = (argv[++i] ?? '').split(',').map(Number);
     else if (a === '--iterations') out.iterations = Number(argv[++i]);
     else if (a === '--tickets') out.tickets = Number(argv[++i]);
+    else if (a === '--merge') out.merge = true;
     else if (a === 'all') out.suites.push(...SUITES);
     else out.suites.push(a);
   }
@@ -39,7 +42,9 @@ function parse(argv: string[]): { suites: string[]; cis: number; rounds: number;
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   const log = (line: string): void => console.log(line);
-  const neo4j = await provisionNeo4j({ name: 'bench', heap: '2g', pageCache: '2g', log });
+  const heap = process.env.NEO4J_HEAP ?? '2g';
+  const pageCache = process.env.NEO4J_PAGECACHE ?? '2g';
+  const neo4j = await provisionNeo4j({ name: 'bench', heap, pageCache, log });
   process.env.NEO4J_URI = neo4j.uri;
   process.env.NEO4J_USER = neo4j.user;
   process.env.NEO4J_PASSWORD = neo4j.password;
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     await neo4j.stop();
     throw error;
   });
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${process.env.NODE_OPTIONS?.trim() ? ` (NODE_OPTIONS ${process.env.NODE_OPTIONS.trim()})` : ''}, Neo4j via ${neo4j.kind}`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${process.env.NODE_OPTIONS?.trim() ? ` (NODE_OPTIONS ${process.env.NODE_OPTIONS.trim()})` : ''}, Neo4j via ${neo4j.kind}${neo4j.kind === 'local' ? ` (${heap} heap, ${pageCache} page cache)` : ''}`;
   const outDir = join(PROJECT_ROOT, 'docs', 'benchmarks');
   mkdirSync(outDir, { recursive: true });
   try {
@@ -94,6 +99,11 @@ async function main(): Promise<void> {
         writeFileSync(join(outDir, 'queue.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r }, null, 2) + '\n');
       }
       if (suite === 'peers') {
+        const peersPath = join(outDir, 'peers.json');
+        const kept = args.merge && existsSync(peersPath) ? (JSON.parse(readFileSync(peersPath, 'utf8')) as { machine: string; measuredAt: string; results: PeersBenchResult[] }) : undefined;
+        const earlier = (kept?.results ?? [])
+          .filter((r) => !args.sizes.includes(r.ciCount))
+          .map((r) => ({ ...r, measuredAt: r.measuredAt ?? kept?.measuredAt, machine: r.machine ?? kept?.machine }));
         const results: PeersBenchResult[] = [];
         const startedAt = new Date().toISOString();
         for (const size of args.sizes) {
@@ -102,10 +112,11 @@ async function main(): Promise<void> {
           const budgetMs = args.iterations ? 0 : size <= 20_000 ? 15_000 : 20_000;
           const started = Date.now();
           const r = await benchPeers(h, { ciCount: size, iterations, budgetMs, maxIterations: 200, warmup: 3, concurrencyOps: size <= 20_000 ? 80 : 40, diffRepeats: 5, log });
-          results.push(r);
+          results.push({ ...r, measuredAt: new Date().toISOString(), machine });
           log(`peers ${size}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
           // Written after every size, so a long run that dies later keeps what it measured.
-          writeFileSync(join(outDir, 'peers.json'), JSON.stringify({ machine, neo4j: neo4j.kind, startedAt, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
+          const all = [...earlier, ...results].sort((a, b) => a.ciCount - b.ciCount);
+          writeFileSync(peersPath, JSON.stringify({ machine, neo4j: neo4j.kind, startedAt, measuredAt: new Date().toISOString(), results: all }, null, 2) + '\n');
         }
         console.log(peersTables(results));
       }
