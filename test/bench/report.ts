@@ -142,7 +142,10 @@ export function writeReport(outDir: string, mdPath: string): void {
     '',
   ];
   if (peers) {
-    lines.push(`## Against peers`, '', `Machine: ${peers.machine}. Measured ${peers.measuredAt}.`, '', peersTables(peers.results), '');
+    // Sizes measured by different runs (`--merge`) carry their own time and machine line, printed with each size.
+    const perSize = peers.results.every((r) => r.measuredAt);
+    const header = perSize ? 'Machine and time of measurement: with each size below.' : `Machine: ${peers.machine}. Measured ${peers.measuredAt}.`;
+    lines.push(`## Against peers`, '', header, '', peersTables(peers.results), '');
   } else {
     lines.push('## Against peers', '', 'Not run yet: `npm run bench:peers`.', '');
   }
