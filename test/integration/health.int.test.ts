@@ -23,8 +23,8 @@ beforeAll(async () => {
   // Data loaded behind the API, as a legacy migration might have: a forbidden relationship, a cluster without
   // its required minimum, and a CI nobody touched for 200 days.
   await h.cypher(`MATCH (a:CI {name: 'orphan'}), (b:CI {name: 'svc'}) CREATE (a)-[:STORED_ON {createdAt: datetime() - duration('PT1S')}]->(b)`);
-  await h.cypher(`MATCH (v:Revision {name: 'farm'}) REMOVE v.a_minimumMembers`);
-  await h.cypher(`MATCH (v:Revision {name: 'app'}) SET v.updatedAt = datetime() - duration('P200D')`);
+  await h.cypher(`MATCH (v:CI {name: 'farm'}) REMOVE v.a_minimumMembers`);
+  await h.cypher(`MATCH (v:CI {name: 'app'}) SET v.updatedAt = datetime() - duration('P200D')`);
 });
 afterAll(async () => h.close());
 

@@ -1,3 +1,5 @@
+import { MIGRATIONS_DIR } from '../../src/bootstrap';
+import { readMigrations } from '../../src/shared/db';
 import { createHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -97,13 +99,23 @@ describe('baselines', () => {
     // Later changes do not affect the baseline: it is the CMDB as it stood when taken.
     await update('svc', { attributes: { criticality: 'high' } });
     expect((await h.ok(VERIFY, { id })).verifyBaseline.valid).toBe(true);
-    // Someone edits history behind the API: the recomputed checksum no longer matches.
-    await h.cypher("MATCH (v:Revision {id: $id, revision: 2}) SET v.a_sizeGb = 99", { id: ids.db });
-    const tampered = (await h.ok(VERIFY, { id })).verifyBaseline;
-    expect(tampered.valid).toBe(false);
-    expect(tampered.actualChecksum).not.toBe(tampered.baseline.checksum);
-    await h.cypher("MATCH (v:Revision {id: $id, revision: 2}) SET v.a_sizeGb = 250", { id: ids.db });
-    expect((await h.ok(VERIFY, { id })).verifyBaseline.valid).toBe(true);
+    // Someone edits the database behind the API: the recomputed checksum no longer matches. The db's state in the
+    // baseline (revision 2) is first its live record, then — once a later update supersedes it — a stored revision.
+    const tamper = async (label: 'Entity' | 'Revision', sizeGb: number) =>
+      h.cypher(`MATCH (v:${label} {id: $id, revision: 2}) SET v.a_sizeGb = $sizeGb`, { id: ids.db, sizeGb });
+    for (const label of ['Entity', 'Revision'] as const) {
+      if (label === 'Revision') {
+        await update('db', { attributes: { engine: 'Microsoft SQL Server' } });
+        // Superseding copies the state faithfully: the baseline still verifies.
+        expect((await h.ok(VERIFY, { id })).verifyBaseline.valid).toBe(true);
+      }
+      await tamper(label, 99);
+      const tampered = (await h.ok(VERIFY, { id })).verifyBaseline;
+      expect(tampered.valid).toBe(false);
+      expect(tampered.actualChecksum).not.toBe(tampered.baseline.checksum);
+      await tamper(label, 250);
+      expect((await h.ok(VERIFY, { id })).verifyBaseline.valid).toBe(true);
+    }
   });
 
   it('diffs a baseline against now: attribute changes, added CIs, added and removed relationships', async () => {
@@ -150,5 +162,35 @@ describe('baselines', () => {
     expect(noService.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scope.serviceId' });
     const unknown = await h.gql(`query { verifyBaseline(id: "nope") { valid } }`);
     expect(unknown.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+  });
+
+  it('stores only superseded states as revisions; a database written before that is converted by migration V0005', async () => {
+    const HISTORY = `query ($id: ID!) { ciHistory(id: $id) { revision actor operation validTo ci { attributes } } }`;
+    await create('Server', 'legacy', { cpuCores: 4 });
+    const revisions = () => h.cypher('MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.validTo IS NULL AS open ORDER BY revision', { id: ids.legacy });
+    // A new CI is its live record only: creating (or importing) writes no revision.
+    expect(await revisions()).toEqual([]);
+    // The layout before V0005: every state, the current one too, copied into a revision; the writer only there.
+    await h.cypher(
+      `MATCH (n:Entity {id: $id})
+       CREATE (v:Revision) SET v = properties(n), v.kind = 'ci', v.identifiers = [], v.validFrom = n.updatedAt, v.validTo = null,
+                               v.actor = 'legacy-importer', v.operation = 'importCIs'
+       REMOVE n.actor, n.operation`,
+      { id: ids.legacy },
+    );
+    const v5 = readMigrations(MIGRATIONS_DIR).find((m) => m.version === 5);
+    for (const statement of v5?.statements ?? []) await h.cypher(statement);
+    expect(await revisions()).toEqual([]);
+    expect((await h.ok(HISTORY, { id: ids.legacy })).ciHistory).toEqual([
+      { revision: 1, actor: 'legacy-importer', operation: 'importCIs', validTo: null, ci: { attributes: { cpuCores: 4 } } },
+    ]);
+    // An update supersedes the current state: one revision, closed, carrying who wrote that state.
+    await update('legacy', { attributes: { cpuCores: 8 } });
+    expect(await revisions()).toEqual([{ revision: 1, open: false }]);
+    const history = (await h.ok(HISTORY, { id: ids.legacy })).ciHistory;
+    expect(history.map((r: any) => [r.revision, r.actor, r.operation, r.ci.attributes.cpuCores])).toEqual([
+      [1, 'legacy-importer', 'importCIs', 4],
+      [2, 'test-editor', 'updateCI', 8],
+    ]);
   });
 });

@@ -260,8 +260,10 @@ describe('changes', () => {
     await h.ok(`mutation($id: ID!) { startChange(id: $id) { status } }`, { id: c.id }, CM);
     expect((await err(UPDATE, { i: { id: ids.db, expectedRevision: await rev(ids.db), version: '19c', changeId: c.id } }, EDITOR)).message).toMatch(/does not modify/);
     await h.ok(UPDATE, { i: { id: ids.other, expectedRevision: await rev(ids.other), attributes: { cpuCores: 16 }, changeId: c.id } }, EDITOR);
-    const after = await h.ok(`query($id: ID!, $c: ID!) { ci(id: $id) { unauthorizedChanges { revision } } change(id: $c) { cmdbUpdates { changeId unauthorized changes { field after } } } }`, { id: ids.other, c: c.id });
+    const after = await h.ok(`query($id: ID!, $c: ID!) { ci(id: $id) { unauthorizedChanges { revision } } cmdbHealth { unauthorizedChanges { count } } change(id: $c) { cmdbUpdates { changeId unauthorized changes { field after } } } }`, { id: ids.other, c: c.id });
+    // The unauthorized edit, now superseded by the authorized one, stays on record.
     expect(after.ci.unauthorizedChanges).toHaveLength(1);
+    expect(after.cmdbHealth.unauthorizedChanges.count).toBe(1);
     expect(after.change.cmdbUpdates).toEqual([{ changeId: c.id, unauthorized: false, changes: [{ field: 'attributes.cpuCores', after: 16 }] }]);
     const audit = await h.cypher(`MATCH (a:AuditEntry {entityId: $id, operation: 'updateCI'}) RETURN a.changeId AS changeId ORDER BY a.at`, { id: ids.other });
     expect(audit.map((a) => a.changeId)).toEqual([null, c.id]);

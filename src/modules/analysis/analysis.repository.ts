@@ -4,7 +4,7 @@
  * depends on the failed CI), `MEMBER_OF>` outgoing (the cluster of a failed member). Filters travel as parameters.
  */
 import { int, type Row, type Tx } from '../../shared/db';
-import type { RelationshipTypeDef } from '../cmdb';
+import { stateAt, type RelationshipTypeDef } from '../cmdb';
 import { EdgeList, type ImpactEdge, type ImpactNode, type IndexedEdges } from './propagation';
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
@@ -161,8 +161,8 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
      CALL apoc.path.subgraphNodes(starts, {relationshipFilter: $filter + '|WAS', maxLevel: $maxDepth, limit: $limit, bfs: true})
        YIELD node
      WITH t, node AS n WHERE n:CI
-     MATCH (v:Revision {id: n.id}) USING INDEX SEEK v:Revision(id)
-     WHERE v.kind = 'ci' AND v.validFrom <= t AND (v.validTo IS NULL OR v.validTo > t)
+     ${stateAt('n', 't')}
+     WITH t, n, state AS v
      CALL (n, t) {
        OPTIONAL MATCH (n)<-[r]-(x:CI)
        WHERE (type(r) IN $against AND r.createdAt <= t) OR (r:WAS AND r.type IN $against AND r.validFrom <= t AND r.validTo > t)
@@ -180,9 +180,10 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
               memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)
                 WHERE ((m:MEMBER_OF|INSTANCE_OF AND m.createdAt <= t)
                        OR (m:WAS AND m.type IN ['MEMBER_OF', 'INSTANCE_OF'] AND m.validFrom <= t AND m.validTo > t))
-                  AND EXISTS { MATCH (mv:Revision {id: mem.id})
-                               WHERE mv.validFrom <= t AND (mv.validTo IS NULL OR mv.validTo > t)
-                                 AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' } }
+                  AND ((mem.updatedAt <= t AND mem.status <> 'RETIRED' AND coalesce(mem.a_environment, 'production') = 'production')
+                       OR (mem.updatedAt > t AND EXISTS { MATCH (mv:Revision {id: mem.id}) USING INDEX SEEK mv:Revision(id)
+                             WHERE mv.validFrom <= t AND mv.validTo > t
+                               AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' })) }
             } AS node, incoming + outgoing AS edges`,
     { ...params, at },
   );

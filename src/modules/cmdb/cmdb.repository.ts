@@ -4,9 +4,12 @@
  * - attributes are flat properties prefixed `a_` (so `a_hostname`), which lets filters compare them in Cypher;
  * - `attrSources` is a JSON map attribute → source that last set it; `nameLower` backs case-insensitive search;
  * - identifiers are (:Identifier {key: "<Class>/<name>=<value>"}) nodes, unique by key, linked IDENTIFIED_BY.
- * - history: every write of an entity also writes an immutable (:Revision) copy of it (properties, identifiers as
- *   "name=value" strings, actor, operation) valid from `validFrom` until `validTo` (null: current), in the same
- *   statement; a removed relationship is archived as (a)-[:WAS {type, validFrom, validTo, actor}]->(b) before it goes.
+ * - history: the live record holds its current state and who wrote it (`actor`, `operation`, `changeId`,
+ *   `unauthorized` only when true), valid from its `updatedAt`; an update first copies the state it supersedes into
+ *   an immutable (:Revision) (properties, identifiers as "name=value" strings, `kind`) valid from `validFrom` until
+ *   `validTo`, in the same statement. A record's state at a moment is the live record if it was last written by then,
+ *   else the revision valid then (`stateAt`). A removed relationship is archived as
+ *   (a)-[:WAS {type, validFrom, validTo, actor}]->(b) before it goes.
  * Lookups by id or key carry `USING INDEX SEEK` hints: a plan cached while the database was nearly empty (a first
  * import) would otherwise keep scanning labels as the data grows — and a plain `USING INDEX` is no cure, a whole-index
  * *scan* satisfies it: measured at 10k CIs after an import, `subscribers` of a hub's 190 services scanned the
@@ -37,15 +40,39 @@ export function isoOf(value: unknown): string {
 }
 
 /**
- * Writes the current state of `n` as its newest revision (the statement must bind n and, as `identifiers`, the
- * node's identifiers as "name=value" strings; params $actor, $operation). `unauthorized` is stored only when true:
- * the flag is indexed, and a 100k-CI import would otherwise index 100k falses.
+ * Who wrote the state `n` now holds (params $actor, $operation, $changeId, $unauthorized). `unauthorized` is stored
+ * only when true, and `changeId` only under a change: both are indexed, and a 100k-CI import would otherwise index
+ * 100k nulls or falses.
  */
-const WRITE_REVISION = `
+const STAMP = `n.actor = $actor, n.operation = $operation, n.changeId = $changeId, n.unauthorized = CASE WHEN $unauthorized THEN true END`;
+
+/** Copies the state live record `n` holds into a superseded (:Revision), valid until this transaction. */
+const SUPERSEDE = `
   CREATE (rev:Revision)
-  SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END, rev.identifiers = identifiers,
-      rev.validFrom = datetime.transaction(), rev.validTo = null, rev.actor = $actor, rev.operation = $operation,
-      rev.changeId = $changeId, rev.unauthorized = CASE WHEN $unauthorized THEN true END`;
+  SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
+      rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
+      rev.validFrom = n.updatedAt, rev.validTo = datetime.transaction()`;
+
+/**
+ * A CALL subquery yielding `state`: the state live record `node` was in at datetime `t` (both variables of the
+ * statement) — the record itself when it was last written by then, else its superseded revision valid then; no row
+ * when it did not exist yet. Project `state` with `stateProperties`.
+ */
+export function stateAt(node: string, t: string): string {
+  return `CALL (${node}, ${t}) {
+       WITH ${node} AS state WHERE state.updatedAt <= ${t} RETURN state
+       UNION ALL
+       MATCH (state:Revision {id: ${node}.id}) USING INDEX SEEK state:Revision(id)
+       WHERE ${node}.updatedAt > ${t} AND state.validFrom <= ${t} AND state.validTo > ${t}
+       RETURN state
+     }`;
+}
+
+/** A state (live record or revision, variable `v`) as a revision's properties: kind, "name=value" identifiers, validity. */
+export function stateProperties(v: string): string {
+  return `CASE WHEN ${v}:Revision THEN properties(${v}) ELSE ${v} {.*, kind: CASE WHEN ${v}:CI THEN 'ci' ELSE 'party' END,
+    validFrom: ${v}.updatedAt, validTo: null, identifiers: [(${v})-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value]} END`;
+}
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
 const ARCHIVE_RELATIONSHIP = `
@@ -267,8 +294,10 @@ export function ciFilterClause(filter: CIListFilter): { where: string[]; params:
   return { where, params };
 }
 
-/** Revisions valid at `at` match `c`: a CI as it stood then. */
-const VALID_AT = `c.validFrom <= datetime($at) AND (c.validTo IS NULL OR c.validTo > datetime($at))`;
+/** A live record `c` still in the state it was in at `$at` (last written by then). */
+const LIVE_AT = 'c.updatedAt <= datetime($at)';
+/** A superseded revision `c` that was the state at `$at`. */
+const SUPERSEDED_AT = "c.kind = 'ci' AND c.validFrom <= datetime($at) AND c.validTo > datetime($at)";
 
 export interface PageRequest {
   limit: number;
@@ -298,23 +327,41 @@ export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest, a
 export async function countCIs(tx: Tx, filter: CIListFilter, at?: string): Promise<number> {
   const { where, params } = ciFilterClause(filter);
   if (at) {
-    const rows = await tx.run(`MATCH (c:Revision) WHERE c.kind = 'ci' AND ${[VALID_AT, ...where].join(' AND ')} RETURN count(c) AS n`, { ...params, at });
+    const rows = await tx.run(
+      `CALL () {
+         MATCH (c:CI) WHERE ${[LIVE_AT, ...where].join(' AND ')} RETURN count(c) AS n
+         UNION ALL
+         MATCH (c:Revision) WHERE ${[SUPERSEDED_AT, ...where].join(' AND ')} RETURN count(c) AS n
+       }
+       RETURN sum(n) AS n`,
+      { ...params, at },
+    );
     return (rows[0]?.n as number) ?? 0;
   }
   const rows = await tx.run(`MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''} RETURN count(c) AS n`, params);
   return (rows[0]?.n as number) ?? 0;
 }
 
-/** A page of CIs as they stood at `at` (their revisions then); same filters and order as listCIs. */
+/**
+ * A page of CIs as they stood at `at` (live records not written since, and revisions valid then); same filters and
+ * order as listCIs.
+ */
 async function listRevisions(tx: Tx, where: string[], params: Row, page: PageRequest): Promise<EntityRecord[]> {
-  const clauses = ["c.kind = 'ci'", VALID_AT, ...where];
   if (page.after) {
-    clauses.push('(c.name > $afterName OR (c.name = $afterName AND c.id > $afterId))');
+    where = [...where, '(c.name > $afterName OR (c.name = $afterName AND c.id > $afterId))'];
     Object.assign(params, { afterName: page.after.name, afterId: page.after.id });
   }
   const rows = await tx.run(
-    `MATCH (c:Revision) WHERE ${clauses.join(' AND ')}
-     RETURN properties(c) AS n ORDER BY c.name, c.id LIMIT $limit`,
+    `CALL () {
+       MATCH (c:CI) WHERE ${[LIVE_AT, ...where].join(' AND ')}
+       WITH c ORDER BY c.name, c.id LIMIT $limit
+       RETURN ${stateProperties('c')} AS n
+       UNION ALL
+       MATCH (c:Revision) WHERE ${[SUPERSEDED_AT, ...where].join(' AND ')}
+       WITH c ORDER BY c.name, c.id LIMIT $limit
+       RETURN properties(c) AS n
+     }
+     RETURN n ORDER BY n.name, n.id LIMIT $limit`,
     { ...params, limit: int(page.limit + 1) },
   );
   return rows.map((r) => toEntity(r.n));
@@ -323,10 +370,11 @@ async function listRevisions(tx: Tx, where: string[], params: Row, page: PageReq
 /** Entities as they stood at `at` (absent when they did not exist then). */
 export async function findRevisionsAt(tx: Tx, ids: readonly string[], at: string): Promise<EntityRecord[]> {
   const rows = await tx.run(
-    `UNWIND $ids AS id
-     MATCH (c:Revision {id: id}) USING INDEX SEEK c:Revision(id)
-     WHERE ${VALID_AT}
-     RETURN properties(c) AS n`,
+    `WITH datetime($at) AS t
+     UNWIND $ids AS id
+     MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
+     ${stateAt('n', 't')}
+     RETURN ${stateProperties('state')} AS n`,
     { ids, at },
   );
   return rows.map((r) => toEntity(r.n));
@@ -344,11 +392,15 @@ export interface RevisionRecord {
   unauthorized: boolean;
 }
 
-/** Every revision of an entity, oldest first. */
+/** Every revision of an entity, oldest first: the superseded ones, then the live record's current state. */
 export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionRecord[]> {
   const rows = await tx.run(
-    `MATCH (c:Revision {id: $id}) USING INDEX SEEK c:Revision(id)
-     RETURN properties(c) AS n ORDER BY c.validFrom, c.revision`,
+    `CALL () {
+       MATCH (c:Revision {id: $id}) USING INDEX SEEK c:Revision(id) RETURN c
+       UNION ALL
+       MATCH (c:Entity {id: $id}) USING INDEX SEEK c:Entity(id) RETURN c
+     }
+     RETURN ${stateProperties('c')} AS n ORDER BY n.validFrom, n.revision`,
     { id },
   );
   return rows.map((r) => {
@@ -373,9 +425,9 @@ export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: st
      MATCH (self:Entity {id: id}) USING INDEX SEEK self:Entity(id)
      MATCH (self)-[r]-(n:Entity)
      WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t)
-     MATCH (c:Revision {id: n.id}) WHERE c.validFrom <= t AND (c.validTo IS NULL OR c.validTo > t)
+     ${stateAt('n', 't')}
      RETURN id, CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, startNode(r) = self AS outgoing,
-            properties(r) AS props, properties(c) AS n`,
+            properties(r) AS props, ${stateProperties('state')} AS n`,
     { ids, at },
   );
   return rows.map(toRelationshipRow);
@@ -445,14 +497,13 @@ export async function createEntities(tx: WriteTx, rows: readonly NewEntityRow[])
      CREATE (n:Entity {id: row.id, class: row.class, name: row.name, nameLower: toLower(row.name),
                        version: row.version, createdAt: datetime.transaction(), updatedAt: datetime.transaction(),
                        revision: 1, attrSources: row.attrSources})
-     SET n:$(CASE row.kind WHEN 'ci' THEN 'CI' ELSE 'Party' END), n:$(row.class), n.status = row.status, n += row.props
+     SET n:$(CASE row.kind WHEN 'ci' THEN 'CI' ELSE 'Party' END), n:$(row.class), n.status = row.status, n += row.props,
+         ${STAMP}
      WITH n, row
      CALL (n, row) {
        UNWIND row.identifiers AS ident
        CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: row.class, name: ident.name, value: ident.value})
-     }
-     WITH n, [ident IN row.identifiers | ident.name + '=' + ident.value] AS identifiers
-     ${WRITE_REVISION}`,
+     }`,
     { rows, ...meta(tx) },
   );
 }
@@ -466,12 +517,15 @@ export interface EntityUpdateRow {
   removeIdentifierKeys: string[];
 }
 
-/** Applies updates: bumps revision and updatedAt, swaps identifier nodes. */
+/** Applies updates: keeps the superseded state as a revision, bumps revision and updatedAt, swaps identifier nodes. */
 export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow[]): Promise<void> {
   await tx.run(
     `UNWIND $rows AS row
      MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
-     SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction()
+     ${SUPERSEDE}
+     WITH n, row
+     SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction(),
+         ${STAMP}
      WITH n, row
      CALL (n, row) {
        UNWIND row.removeIdentifierKeys AS key
@@ -481,14 +535,7 @@ export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow
      CALL (n, row) {
        UNWIND row.addIdentifiers AS ident
        CREATE (n)-[:IDENTIFIED_BY]->(:Identifier {key: ident.key, class: n.class, name: ident.name, value: ident.value})
-     }
-     CALL (n) {
-       MATCH (prev:Revision {id: n.id}) USING INDEX SEEK prev:Revision(id)
-       WHERE prev.validTo IS NULL
-       SET prev.validTo = datetime.transaction()
-     }
-     WITH n, [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value] AS identifiers
-     ${WRITE_REVISION}`,
+     }`,
     { rows, ...meta(tx) },
   );
 }

@@ -1,7 +1,8 @@
 /**
  * Cypher of history snapshots and baselines. A snapshot is the CMDB (or a scope of it) as it stood at a moment:
- * the CI revisions valid then and the relationships between CIs valid then (live ones created by then, archived
- * WAS ones whose interval covers it). Baselines store the moment, the scope and the snapshot's checksum only.
+ * the CIs' states then (live records not written since, superseded revisions valid then: see cmdb.repository) and
+ * the relationships between CIs valid then (live ones created by then, archived WAS ones whose interval covers it).
+ * Baselines store the moment, the scope and the snapshot's checksum only.
  */
 import type { Row, Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
@@ -22,14 +23,24 @@ export interface SnapshotRelationship {
   toId: string;
 }
 
-/** CI revisions valid at `at`; `where` are constant filter fragments on `c` (from the CMDB filter builder). */
+/**
+ * CI states at `at`: live CIs last written by then, and superseded revisions valid then (a CI has one or the other);
+ * `where` are constant filter fragments on `c` (from the CMDB filter builder).
+ */
 export async function snapshotCIs(tx: Tx, at: string, where: string[], params: Row, ids?: readonly string[]): Promise<SnapshotCI[]> {
-  const clauses = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', '(c.validTo IS NULL OR c.validTo > datetime($at))', ...where];
-  if (ids) clauses.push('c.id IN $ids');
+  const filters = ids ? [...where, 'c.id IN $ids'] : where;
+  const live = ['c.updatedAt <= datetime($at)', ...filters];
+  const superseded = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', 'c.validTo > datetime($at)', ...filters];
   const rows = await tx.run(
-    `MATCH (c:Revision) WHERE ${clauses.join(' AND ')}
+    `CALL () {
+       MATCH (c:CI) WHERE ${live.join(' AND ')}
+       RETURN c, [(c)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value] AS identifiers
+       UNION ALL
+       MATCH (c:Revision) WHERE ${superseded.join(' AND ')}
+       RETURN c, c.identifiers AS identifiers
+     }
      RETURN c.id AS id, c.class AS class, c.name AS name, c.status AS status, c.version AS version,
-            c.identifiers AS identifiers, properties(c) AS props`,
+            identifiers, properties(c) AS props`,
     { ...params, at, ids: ids ?? null },
   );
   return rows as unknown as SnapshotCI[];
@@ -83,11 +94,20 @@ export async function findBaselines(tx: Tx, ids?: readonly string[]): Promise<Ba
   return rows as unknown as BaselineRow[];
 }
 
-/** CIs with a revision that began in (from, to]: the only CIs whose state can differ between the two moments. */
+/**
+ * CIs with a state that began in (from, to] — a superseded revision or the live record written then: the only CIs
+ * whose state can differ between the two moments.
+ */
 export async function ciIdsChangedBetween(tx: Tx, from: string, to: string): Promise<string[]> {
   const rows = await tx.run(
-    `MATCH (v:Revision) WHERE v.validFrom > datetime($from) AND v.validFrom <= datetime($to) AND v.kind = 'ci'
-     RETURN DISTINCT v.id AS id`,
+    `CALL () {
+       MATCH (v:Revision) WHERE v.validFrom > datetime($from) AND v.validFrom <= datetime($to) AND v.kind = 'ci'
+       RETURN v.id AS id
+       UNION
+       MATCH (c:CI) WHERE c.updatedAt > datetime($from) AND c.updatedAt <= datetime($to)
+       RETURN c.id AS id
+     }
+     RETURN id`,
     { from, to },
   );
   return rows.map((r) => r.id as string);
@@ -123,12 +143,17 @@ export interface UnauthorizedRevisionRow {
   operation: string | null;
 }
 
-/** Revisions written by CI edits without a change record in implementation, newest first. */
+/** Revisions (superseded or current) written by CI edits without a change record in implementation, newest first. */
 export async function unauthorizedRevisions(tx: Tx): Promise<UnauthorizedRevisionRow[]> {
   const rows = await tx.run(
-    `MATCH (r:Revision) WHERE r.unauthorized = true AND r.kind = 'ci'
-     RETURN r.id AS id, r.validFrom AS at, r.actor AS actor, r.operation AS operation
-     ORDER BY r.validFrom DESC`,
+    `CALL () {
+       MATCH (r:Revision) WHERE r.unauthorized = true AND r.kind = 'ci'
+       RETURN r.id AS id, r.validFrom AS at, r.actor AS actor, r.operation AS operation
+       UNION ALL
+       MATCH (c:Entity) WHERE c.unauthorized = true AND c:CI
+       RETURN c.id AS id, c.updatedAt AS at, c.actor AS actor, c.operation AS operation
+     }
+     RETURN id, at, actor, operation ORDER BY at DESC`,
   );
   return rows as unknown as UnauthorizedRevisionRow[];
 }

@@ -185,10 +185,15 @@ export async function deploymentsOnCI(tx: Tx, ciId: string): Promise<DeploymentR
   return rows.map((r) => r.d as DeploymentRow);
 }
 
-/** Revisions of CIs written under a change. */
+/** Revisions of CIs written under a change (superseded since, or still current). */
 export async function revisionsUnder(tx: Tx, changeId: string): Promise<Array<{ ciId: string; revision: number }>> {
   const rows = await tx.run(
-    `MATCH (r:Revision {changeId: $changeId}) RETURN r.id AS ciId, r.revision AS revision ORDER BY r.validFrom`,
+    `CALL () {
+       MATCH (r:Revision {changeId: $changeId}) RETURN r.id AS ciId, r.revision AS revision, r.validFrom AS at
+       UNION ALL
+       MATCH (c:Entity {changeId: $changeId}) RETURN c.id AS ciId, c.revision AS revision, c.updatedAt AS at
+     }
+     RETURN ciId, revision ORDER BY at, revision`,
     { changeId },
   );
   return rows as unknown as Array<{ ciId: string; revision: number }>;
