@@ -28,15 +28,15 @@ export interface SnapshotRelationship {
  * `where` are constant filter fragments on `c` (from the CMDB filter builder).
  */
 export async function snapshotCIs(tx: Tx, at: string, where: string[], params: Row, ids?: readonly string[]): Promise<SnapshotCI[]> {
-  const filters = ids ? [...where, 'c.id IN $ids'] : where;
-  const live = ['c.updatedAt <= datetime($at)', ...filters];
-  const superseded = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', 'c.validTo > datetime($at)', ...filters];
+  const live = ['c.updatedAt <= datetime($at)', ...where];
+  const superseded = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', 'c.validTo > datetime($at)', ...where];
+  // With ids, both branches seek the id indexes (CIs are indexed by id as :Entity, not :CI).
   const rows = await tx.run(
     `CALL () {
-       MATCH (c:CI) WHERE ${live.join(' AND ')}
+       ${ids ? 'MATCH (c:Entity) USING INDEX SEEK c:Entity(id) WHERE c.id IN $ids AND c:CI AND' : 'MATCH (c:CI) WHERE'} ${live.join(' AND ')}
        RETURN c, [(c)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value] AS identifiers
        UNION ALL
-       MATCH (c:Revision) WHERE ${superseded.join(' AND ')}
+       ${ids ? 'MATCH (c:Revision) USING INDEX SEEK c:Revision(id) WHERE c.id IN $ids AND' : 'MATCH (c:Revision) WHERE'} ${superseded.join(' AND ')}
        RETURN c, c.identifiers AS identifiers
      }
      RETURN c.id AS id, c.class AS class, c.name AS name, c.status AS status, c.version AS version,
