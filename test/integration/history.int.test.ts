@@ -1,6 +1,6 @@
 import { MIGRATIONS_DIR } from '../../src/bootstrap';
 import { readMigrations } from '../../src/shared/db';
-import { createHarness, type Harness } from '../helpers/harness';
+import { createHarness, EDITOR, type Harness } from '../helpers/harness';
 
 let h: Harness;
 const ids: Record<string, string> = {};
@@ -192,5 +192,31 @@ describe('baselines', () => {
       [1, 'legacy-importer', 'importCIs', 4],
       [2, 'test-editor', 'updateCI', 8],
     ]);
+  });
+
+  it('keeps the state an update replaces even when another writer changed the record while the update waited', async () => {
+    const item = (cpuCores: number) => ({ source: 'discovery', items: [{ class: 'Server', name: 'raced', attributes: { cpuCores } }] });
+    expect((await h.services.imports.importCMDB(EDITOR, item(2))).created).toBe(1);
+    const [{ id } = { id: '' }] = (await h.cypher("MATCH (n:CI {name: 'raced'}) RETURN n.id AS id")) as Array<{ id: string }>;
+    // Another writer holds the record and changes it; the import's update has to wait for it.
+    const session = h.db.driver.session();
+    const other = session.beginTransaction();
+    try {
+      await other.run('MATCH (n:Entity {id: $id}) SET n.a_cpuCores = 4, n.revision = 2, n.updatedAt = datetime()', { id });
+      const importing = h.services.imports.importCMDB(EDITOR, item(8));
+      for (let blocked = false; !blocked; ) {
+        await new Promise((r) => setTimeout(r, 20));
+        const waiting = await h.cypher("SHOW TRANSACTIONS YIELD currentQuery, status WHERE status STARTS WITH 'Blocked' AND currentQuery CONTAINS 'Revision' RETURN count(*) AS n");
+        blocked = (waiting[0]?.n as number) > 0;
+      }
+      await other.commit();
+      expect((await importing).updated).toBe(1);
+    } finally {
+      await session.close();
+    }
+    // The revision holds the state the import replaced (4 cores, the other writer's), never the one it first read.
+    const revisions = await h.cypher('MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.a_cpuCores AS cpuCores ORDER BY v.validFrom', { id });
+    expect(revisions).toEqual([{ revision: 2, cpuCores: 4 }]);
+    expect(await h.cypher('MATCH (n:Entity {id: $id}) RETURN n.revision AS revision, n.a_cpuCores AS cpuCores', { id })).toEqual([{ revision: 3, cpuCores: 8 }]);
   });
 });

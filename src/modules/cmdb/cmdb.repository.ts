@@ -522,6 +522,9 @@ export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow
   await tx.run(
     `UNWIND $rows AS row
      MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
+     // Lock before copying: the state superseded must be the one this write replaces, not one a concurrent writer
+     // replaces first (the API locks in lockEntity already; the import does not).
+     SET n._lock = true REMOVE n._lock
      ${SUPERSEDE}
      WITH n, row
      SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction(),
