@@ -225,6 +225,23 @@ describe('impactAnalysis: propagation rules', () => {
     expect(timed.dependencies).toHaveLength(1);
     expect(new Date(timed.dependencies[0].relationship.createdAt).getTime()).toBe(new Date(made[0]?.at).getTime());
   });
+
+  it('answers the same tree with or without the relationships asked (without, no edges are read unless a retired CI is reached)', async () => {
+    const withRelationship = `query ($id: ID!, $d: Int) { dependencies(ciId: $id, maxDepth: $d) { ci { name status } depth relationship { type } } }`;
+    const withoutRelationship = `query ($id: ID!, $d: Int) { dependencies(ciId: $id, maxDepth: $d) { ci { name status } depth } }`;
+    const tree = async (query: string, name: string, d: number): Promise<string[]> =>
+      (await h.ok(query, { id: ids[name], d })).dependencies.map((x: any) => `${x.ci.name}@${x.depth} ${x.ci.status}`).sort();
+    const cases: Array<[string, number, string[]]> = [
+      ['svc', 10, ['app@1 LIVE', 'db@2 LIVE', 'esx@3 LIVE', 'lun@3 LIVE', 'vm@2 LIVE']],
+      ['a', 10, ['b@1 LIVE', 'c@2 LIVE']], // a cycle: a itself is not its own dependency
+      ['s6', 2, ['s4@2 LIVE', 's5@1 LIVE']],
+      ['legacy-svc', 10, ['legacy@1 LIVE']], // the retired VM stops the walk (the full walk answers this one)
+    ];
+    for (const [name, d, expected] of cases) {
+      expect(await tree(withoutRelationship, name, d)).toEqual(expected);
+      expect(await tree(withRelationship, name, d)).toEqual(expected);
+    }
+  });
 });
 
 describe('impactAnalysis on the demo CMDB', () => {

@@ -357,6 +357,42 @@ export async function incidentCIs(tx: Tx, incidentIds: readonly string[]): Promi
   return new Map(rows.map((r) => [r.id as string, r.ciIds as string[]]));
 }
 
+export interface ReachedCI {
+  id: string;
+  class: string;
+  name: string;
+  status: string | null;
+  /** Hops from the start (0: the start itself). */
+  depth: number;
+}
+
+/**
+ * The CIs reached from `id` along `filter` within maxDepth, each at its shortest distance, without the relationships
+ * among them: a breadth-first expansion through CIs only, each CI once (APOC's `expandConfig` with NODE_GLOBAL
+ * uniqueness, which is what `subgraphNodes` runs, keeping each path's length). The same CIs and depths as a walk of
+ * `impactClosure`'s edges while no reached CI is retired (a retired CI stops a walk; the caller checks) and the
+ * expansion stops short of `limit`. Rows of up to 250 entries (see impactClosure).
+ */
+export async function reachedCIs(tx: Tx, id: string, filter: string, maxDepth: number, limit: number): Promise<ReachedCI[]> {
+  const rows = await tx.run(
+    `MATCH (s:Entity {id: $id}) USING INDEX SEEK s:Entity(id) WHERE s:CI
+     CALL apoc.path.expandConfig(s, {relationshipFilter: $filter, labelFilter: '+CI', maxLevel: $maxDepth, limit: $limit,
+                                     bfs: true, uniqueness: 'NODE_GLOBAL'})
+       YIELD path
+     WITH collect([last(nodes(path)), length(path)]) AS reached
+     UNWIND range(0, size(reached) - 1, 250) AS i
+     RETURN [x IN reached[i..i + 250] | [x[0].id, x[0].class, x[0].name, x[0].status, x[1]]] AS items`,
+    { id, filter, maxDepth: int(maxDepth), limit: int(limit) },
+  );
+  const out: ReachedCI[] = [];
+  for (const row of rows) {
+    for (const [ci, cls, name, status, depth] of row.items as unknown[][]) {
+      out.push({ id: ci as string, class: cls as string, name: name as string, status: (status as string | null) ?? null, depth: depth as number });
+    }
+  }
+  return out;
+}
+
 export interface CISummaryRow {
   class: string;
   name: string;

@@ -37,7 +37,10 @@ function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: Su
 export const analysisResolvers: Resolvers = {
   Query: {
     impactAnalysis: (_, { input }, ctx) => ctx.services.analysis.impact(input),
-    dependencies: (_, { ciId, maxDepth, asOf }, ctx, info) => ctx.services.analysis.dependencies(ciId, maxDepth, asOf, { edgeTimes: selects(info, 'relationship') }),
+    dependencies: (_, { ciId, maxDepth, asOf }, ctx, info) => {
+      const relationship = selects(info, 'relationship');
+      return ctx.services.analysis.dependencies(ciId, maxDepth, asOf, { edgeTimes: relationship, relationship });
+    },
     changeImpact: (_, { input }, ctx) => ctx.services.analysis.changeImpact(input),
     rootCauseCandidates: (_, { input }, ctx) => ctx.services.analysis.rootCause(input),
   },

@@ -293,6 +293,21 @@ class Dependency implements DependencyRecord {
   }
 }
 
+/** A dependency known by its depth only (asked without its relationship: see AnalysisService.dependencies). */
+class ReachedDependency implements DependencyRecord {
+  readonly ciId: string;
+  readonly depth: number;
+
+  constructor(readonly summary: repo.ReachedCI) {
+    this.ciId = summary.id;
+    this.depth = summary.depth;
+  }
+
+  get relationship(): DependencyRecord['relationship'] {
+    throw new Error('dependencies were read without their relationships (options.relationship false)');
+  }
+}
+
 /** Retired CIs no longer run: nothing propagates through them, unless they are where the analysis starts. */
 function retiredOf(nodes: readonly ImpactNodeRow[], starts: ReadonlySet<string>): Uint8Array | undefined {
   let blocked: Uint8Array | undefined;
@@ -388,12 +403,27 @@ export class AnalysisService {
   /**
    * Everything a CI relies on (now, or as of a moment): the closure along "relies on" edges, then a breadth-first
    * tree over it — each CI once, at its shortest distance, with the relationship that reached it.
+   *
+   * Options: `relationship: false` when the caller reads no dependency's `relationship` (and `edgeTimes` when it
+   * reads their times). Without relationships, the current tree is first asked of Neo4j as CIs with their depth and
+   * no edges — the same answer while nothing reached is retired and the expansion stays under the cap, else the
+   * full walk follows (a second round trip, rare). A hub's dependencies cost about half as much that way.
    */
-  async dependencies(ciId: string, maxDepth: number | null | undefined, asOf?: string | null, options: { edgeTimes?: boolean } = {}): Promise<DependencyRecord[]> {
+  async dependencies(
+    ciId: string,
+    maxDepth: number | null | undefined,
+    asOf?: string | null,
+    options: { edgeTimes?: boolean; relationship?: boolean } = {},
+  ): Promise<DependencyRecord[]> {
     const bound = parseInput(depth.nullish().transform((d) => d ?? 10), maxDepth, 'maxDepth');
     if (asOf) parseInput(moment, asOf, 'asOf');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
+    if (!asOf && options.relationship === false) {
+      const reached = await this.db.readTx((tx) => repo.reachedCIs(tx, ciId, filter, bound, MAX_AFFECTED + 1), { operation: 'dependencies' });
+      const plain = reached.length > 0 && reached.length <= MAX_AFFECTED && reached.every((r) => r.depth === 0 || r.status !== 'RETIRED');
+      if (plain) return reached.filter((r) => r.depth > 0).map((r) => new ReachedDependency(r));
+    }
     const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : { edgeTimes: options.edgeTimes ?? true }), {
       operation: 'dependencies',
     });

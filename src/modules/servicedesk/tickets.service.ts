@@ -142,7 +142,7 @@ export class TicketService {
     if (!ciIds.length) return { relatedIncidents: [], knownErrors: [] };
     const upstream = new Map<string, string>(); // dependency id → the affected CI that relies on it
     for (const ciId of ciIds) {
-      for (const d of await this.analysis.dependencies(ciId, 3, null, { edgeTimes: false })) if (!upstream.has(d.ciId)) upstream.set(d.ciId, ciId);
+      for (const d of await this.analysis.dependencies(ciId, 3, null, { relationship: false })) if (!upstream.has(d.ciId)) upstream.set(d.ciId, ciId);
     }
     const impact = await this.analysis.impact({ ciIds, maxDepth: 3, limit: 2000 }, 'incident.ciIds');
     const downstream = new Map(impact.affected.filter((a) => a.depth > 0).map((a) => [a.id, a.path[0] as string]));
