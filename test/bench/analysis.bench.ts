@@ -5,6 +5,7 @@
  * alternating, after a warm-up, in the same run.
  */
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
+import { rawDependencies } from './floor';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
 import * as historyRepo from '../../src/modules/history/history.repository';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
@@ -108,7 +109,7 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
       name: 'dependencies (upstream), depth 6, random application instance',
       input: () => pick(apps).id,
       api: (id) => h.ok(DEPS, { id, d: 6 }),
-      raw: (id) => raw((tx) => analysisRepo.impactClosure(tx, [id], depFilter, 6, MAX_AFFECTED + 1)),
+      raw: (id) => raw((tx) => rawDependencies(tx, id, depFilter, 6)),
     },
     {
       name: 'root cause, 3 symptoms',

@@ -12,6 +12,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { execute, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
+import { rawDependencies } from './floor';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
 import * as historyRepo from '../../src/modules/history/history.repository';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
@@ -425,19 +426,17 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       input,
       systems: [
         { name: SG, run: (id) => sg(DEPS, { id, d: 6 }) },
-        // The statement ServiceGraph sends for DEPS (no `relationship` asked, so no edge times).
-        { name: RAW, run: (id) => raw((tx) => analysisRepo.impactClosure(tx, [id], depFilter, 6, MAX_AFFECTED + 1)) },
+        // The statements ServiceGraph sends for DEPS (no `relationship` asked).
+        { name: RAW, run: (id) => raw((tx) => rawDependencies(tx, id, depFilter, 6)) },
         { name: PG, run: (id) => pgPeer.pgDependencies(cluster.pool, id, 6) },
         { name: NGQL, run: (id) => ngql.run(ngql.reachQuery, { id, filter: depFilter, depth: 6 }) },
       ],
       reduce: (system, value) =>
         system === SG
           ? new Map(((value as any).dependencies as any[]).map((d) => [d.ci.id as string, d.depth as number]))
-          : system === RAW
-            ? (value as analysisRepo.Closure).nodes.map((n) => n.id)
-            : system === NGQL
-              ? reachIds(value)
-              : value,
+          : system === NGQL
+            ? reachIds(value)
+            : value,
       check: (id, out) => {
         const a = out.get(SG) as Map<string, number>;
         sameDepths(name, SG, a, PG, out.get(PG) as Map<string, number>);

@@ -393,6 +393,14 @@ export async function reachedCIs(tx: Tx, id: string, filter: string, maxDepth: n
   return out;
 }
 
+/**
+ * Whether `reachedCIs`' answer is the dependency tree itself: the start was found, no other CI reached is retired
+ * (a retired CI stops the walk) and the expansion stayed within `cap` CIs. Otherwise walk the closure's edges.
+ */
+export function reachIsTree(reached: readonly ReachedCI[], cap: number): boolean {
+  return reached.length > 0 && reached.length <= cap && reached.every((r) => r.depth === 0 || r.status !== 'RETIRED');
+}
+
 export interface CISummaryRow {
   class: string;
   name: string;

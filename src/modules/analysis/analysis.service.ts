@@ -421,8 +421,7 @@ export class AnalysisService {
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
     if (!asOf && options.relationship === false) {
       const reached = await this.db.readTx((tx) => repo.reachedCIs(tx, ciId, filter, bound, MAX_AFFECTED + 1), { operation: 'dependencies' });
-      const plain = reached.length > 0 && reached.length <= MAX_AFFECTED && reached.every((r) => r.depth === 0 || r.status !== 'RETIRED');
-      if (plain) return reached.filter((r) => r.depth > 0).map((r) => new ReachedDependency(r));
+      if (repo.reachIsTree(reached, MAX_AFFECTED)) return reached.filter((r) => r.depth > 0).map((r) => new ReachedDependency(r));
     }
     const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : { edgeTimes: options.edgeTimes ?? true }), {
       operation: 'dependencies',
