@@ -204,7 +204,8 @@ describe('baselines', () => {
     try {
       await other.run('MATCH (n:Entity {id: $id}) SET n.a_cpuCores = 4, n.revision = 2, n.updatedAt = datetime()', { id });
       const importing = h.services.imports.importCMDB(EDITOR, item(8));
-      for (let blocked = false; !blocked; ) {
+      for (let blocked = false, polls = 0; !blocked; polls++) {
+        if (polls === 500) throw new Error('the import never waited for the record held by the other transaction');
         await new Promise((r) => setTimeout(r, 20));
         const waiting = await h.cypher("SHOW TRANSACTIONS YIELD currentQuery, status WHERE status STARTS WITH 'Blocked' AND currentQuery CONTAINS 'Revision' RETURN count(*) AS n");
         blocked = (waiting[0]?.n as number) > 0;

@@ -46,11 +46,18 @@ export function isoOf(value: unknown): string {
  */
 const STAMP = `n.actor = $actor, n.operation = $operation, n.changeId = $changeId, n.unauthorized = CASE WHEN $unauthorized THEN true END`;
 
+/** A record's identifiers as the "name=value" strings revisions store (`node`: a variable of the statement). */
+export function identifierStrings(node: string): string {
+  return `[(${node})-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value]`;
+}
+
+/** Takes the write lock on record `n` for the rest of the transaction (read-then-write without lost updates). */
+const LOCK = 'SET n._lock = true REMOVE n._lock';
+
 /** Copies the state live record `n` holds into a superseded (:Revision), valid until this transaction. */
 const SUPERSEDE = `
   CREATE (rev:Revision)
-  SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END,
-      rev.identifiers = [(n)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value],
+  SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END, rev.identifiers = ${identifierStrings('n')},
       rev.validFrom = n.updatedAt, rev.validTo = datetime.transaction()`;
 
 /**
@@ -71,7 +78,7 @@ export function stateAt(node: string, t: string): string {
 /** A state (live record or revision, variable `v`) as a revision's properties: kind, "name=value" identifiers, validity. */
 export function stateProperties(v: string): string {
   return `CASE WHEN ${v}:Revision THEN properties(${v}) ELSE ${v} {.*, kind: CASE WHEN ${v}:CI THEN 'ci' ELSE 'party' END,
-    validFrom: ${v}.updatedAt, validTo: null, identifiers: [(${v})-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value]} END`;
+    validFrom: ${v}.updatedAt, validTo: null, identifiers: ${identifierStrings(v)}} END`;
 }
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
@@ -157,7 +164,7 @@ export async function findEntities(tx: Tx, ids: readonly string[]): Promise<Enti
 /** Locks the entity for the rest of the transaction (read-then-write without lost updates) and returns it. */
 export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | undefined> {
   const rows = await tx.run(
-    `MATCH (n:Entity {id: $id}) USING INDEX SEEK n:Entity(id) SET n._lock = true REMOVE n._lock RETURN ${ENTITY} AS n`,
+    `MATCH (n:Entity {id: $id}) USING INDEX SEEK n:Entity(id) ${LOCK} RETURN ${ENTITY} AS n`,
     { id },
   );
   return rows[0] ? toEntity(rows[0].n) : undefined;
@@ -524,7 +531,7 @@ export async function updateEntities(tx: WriteTx, rows: readonly EntityUpdateRow
      MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
      // Lock before copying: the state superseded must be the one this write replaces, not one a concurrent writer
      // replaces first (the API locks in lockEntity already; the import does not).
-     SET n._lock = true REMOVE n._lock
+     ${LOCK}
      ${SUPERSEDE}
      WITH n, row
      SET n += row.set, n.attrSources = row.attrSources, n.revision = n.revision + 1, n.updatedAt = datetime.transaction(),

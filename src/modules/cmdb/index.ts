@@ -3,6 +3,6 @@ export { ImportService, type ImportResult, type ImportProgress, type ImportData,
 export { createCmdbLoaders, type CmdbLoaders } from './cmdb.loaders';
 export { cmdbResolvers } from './cmdb.resolvers';
 export type { EntityRecord, RelationshipView } from './cmdb.types';
-export { countEntities, ciFilterClause, findRevisionHistory, stateAt, stateProperties, summaryEntity, type CIListFilter, type RevisionRecord } from './cmdb.repository';
+export { countEntities, ciFilterClause, findRevisionHistory, identifierStrings, stateAt, stateProperties, summaryEntity, type CIListFilter, type RevisionRecord } from './cmdb.repository';
 export * from './registry';
 export { parseInput } from './parse';

@@ -6,6 +6,7 @@
  */
 import type { Row, Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
+import { identifierStrings } from '../cmdb';
 
 export interface SnapshotCI {
   id: string;
@@ -34,7 +35,7 @@ export async function snapshotCIs(tx: Tx, at: string, where: string[], params: R
   const rows = await tx.run(
     `CALL () {
        ${ids ? 'MATCH (c:Entity) USING INDEX SEEK c:Entity(id) WHERE c.id IN $ids AND c:CI AND' : 'MATCH (c:CI) WHERE'} ${live.join(' AND ')}
-       RETURN c, [(c)-[:IDENTIFIED_BY]->(i:Identifier) | i.name + '=' + i.value] AS identifiers
+       RETURN c, ${identifierStrings('c')} AS identifiers
        UNION ALL
        ${ids ? 'MATCH (c:Revision) USING INDEX SEEK c:Revision(id) WHERE c.id IN $ids AND' : 'MATCH (c:Revision) WHERE'} ${superseded.join(' AND ')}
        RETURN c, c.identifiers AS identifiers
