@@ -34,7 +34,9 @@ function parseArgs(argv: readonly string[]): Args {
   let out: string | undefined;
   const integer = (flag: string, value: string | undefined, min: number): number => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
-      throw new UsageError(`${flag} needs an integer of at least ${min}${value === undefined ? '' : `, got "${value}"`}`);
+      throw new UsageError(
+        `${flag} needs an integer of at least ${min}${value === undefined ? '' : `, got "${value}"`}`,
+      );
     }
     return Number(value);
   };
@@ -73,8 +75,15 @@ function parseArgs(argv: readonly string[]): Args {
     }
   }
   if (!mode) throw new UsageError('give --demo or --synthetic N');
-  if (mode === 'demo' && (batchSize !== undefined || seed !== 1)) throw new UsageError('--seed and --batch-size apply to --synthetic only');
-  return { mode, count: count ?? 0, seed, ...(batchSize !== undefined ? { batchSize } : {}), ...(out !== undefined ? { out } : {}) };
+  if (mode === 'demo' && (batchSize !== undefined || seed !== 1))
+    throw new UsageError('--seed and --batch-size apply to --synthetic only');
+  return {
+    mode,
+    count: count ?? 0,
+    seed,
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    ...(out !== undefined ? { out } : {}),
+  };
 }
 
 /** Writes the dataset as import JSON, a chunk at a time (a large set does not fit one JSON.stringify). */
@@ -89,7 +98,10 @@ function writeDataset(file: string, data: ImportData): void {
       }
       writeSync(fd, `${entries.length ? '\n  ' : ''}]${last ? '' : ','}\n`);
     };
-    writeSync(fd, `{\n  "source": ${JSON.stringify(data.source)},\n  "atomic": ${JSON.stringify(data.atomic ?? false)},\n`);
+    writeSync(
+      fd,
+      `{\n  "source": ${JSON.stringify(data.source)},\n  "atomic": ${JSON.stringify(data.atomic ?? false)},\n`,
+    );
     list('items', data.items, false);
     list('relations', data.relations ?? [], true);
     writeSync(fd, '}\n');
@@ -162,7 +174,8 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(summary(result, (Date.now() - importStarted) / 1000));
     if (result.rejected.length) {
       const shown = result.rejected.slice(0, 20).map((r) => `  ${r.kind} ${r.index}: ${r.reason}`);
-      const more = result.rejected.length > shown.length ? `\n  ... and ${result.rejected.length - shown.length} more` : '';
+      const more =
+        result.rejected.length > shown.length ? `\n  ... and ${result.rejected.length - shown.length} more` : '';
       throw new Error(`synthetic import rejected ${result.rejected.length} entries:\n${shown.join('\n')}${more}`);
     }
   } finally {

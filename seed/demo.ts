@@ -96,46 +96,152 @@ export function demoDataset(): ImportData {
   const b = new DemoBuilder();
 
   // ---------------------------------------------------------------- organizations
-  const IOKO = b.party('Organization', 'Ioko Managed Services', { orgType: 'internal', domain: 'ioko.com', country: 'GB' });
-  const CSM = b.party('Organization', 'Channel Sport Media', { orgType: 'customer', domain: 'channelsport.com', country: 'GB' });
-  const NFA = b.party('Organization', 'Northern Film Archive', { orgType: 'customer', domain: 'northernfilmarchive.org.uk', country: 'GB' });
+  const IOKO = b.party('Organization', 'Ioko Managed Services', {
+    orgType: 'internal',
+    domain: 'ioko.com',
+    country: 'GB',
+  });
+  const CSM = b.party('Organization', 'Channel Sport Media', {
+    orgType: 'customer',
+    domain: 'channelsport.com',
+    country: 'GB',
+  });
+  const NFA = b.party('Organization', 'Northern Film Archive', {
+    orgType: 'customer',
+    domain: 'northernfilmarchive.org.uk',
+    country: 'GB',
+  });
   b.party('Organization', 'Quova', { orgType: 'supplier', domain: 'quova.com', country: 'US' });
   b.party('Organization', 'Asigra', { orgType: 'supplier', domain: 'asigra.com', country: 'CA' });
 
   // ---------------------------------------------------------------- groups
-  const group = (name: string, email: string, description: string): string => b.party('Group', name, { email, description });
-  const DESK = group('Service Desk', 'servicedesk@ioko.com', '24x7 first line: takes calls, raises and routes iSMI tickets');
-  const MSAPPS = group('Microsoft Application Support', 'ms-apps@ioko.com', 'Windows, IIS, SQL Server, Active Directory and BizTalk');
-  const NETOPS = group('Network Operations', 'netops@ioko.com', 'Routers, firewalls, switches, load balancers, CDN and remote access');
+  const group = (name: string, email: string, description: string): string =>
+    b.party('Group', name, { email, description });
+  const DESK = group(
+    'Service Desk',
+    'servicedesk@ioko.com',
+    '24x7 first line: takes calls, raises and routes iSMI tickets',
+  );
+  const MSAPPS = group(
+    'Microsoft Application Support',
+    'ms-apps@ioko.com',
+    'Windows, IIS, SQL Server, Active Directory and BizTalk',
+  );
+  const NETOPS = group(
+    'Network Operations',
+    'netops@ioko.com',
+    'Routers, firewalls, switches, load balancers, CDN and remote access',
+  );
   const STORAGE = group('Storage & Backup', 'storage@ioko.com', 'SAN arrays, fabrics, LUNs and Asigra backup');
-  const VMSTEAM = group('VMS Platform Team', 'vms-platform@ioko.com', 'Customer-aligned team running the Channel Sport video platform');
-  const CONTACTS = group('Customer Technical Contacts', 'csm-tech@channelsport.com', 'Technical contacts at the customers, for incident debriefs and change co-authorization');
-  const SDM = group('Service Delivery Management', 'service-delivery@ioko.com', 'Service delivery managers: SLAs, reviews and major-incident calls');
-  const VIRT = group('Virtualisation & Hosting', 'hosting@ioko.com', 'Data-centre hosting, physical servers and the VMware estate');
+  const VMSTEAM = group(
+    'VMS Platform Team',
+    'vms-platform@ioko.com',
+    'Customer-aligned team running the Channel Sport video platform',
+  );
+  const CONTACTS = group(
+    'Customer Technical Contacts',
+    'csm-tech@channelsport.com',
+    'Technical contacts at the customers, for incident debriefs and change co-authorization',
+  );
+  const SDM = group(
+    'Service Delivery Management',
+    'service-delivery@ioko.com',
+    'Service delivery managers: SLAs, reviews and major-incident calls',
+  );
+  const VIRT = group(
+    'Virtualisation & Hosting',
+    'hosting@ioko.com',
+    'Data-centre hosting, physical servers and the VMware estate',
+  );
   const TOOLS = group('Monitoring & Tooling', 'ismi@ioko.com', 'iSMI: HP OpenView, SolarWinds and HP Service Manager');
-  const CSMDEV = group('Channel Sport Development', 'dev@channelsport.com', "The customer's own development team (VMS and Licence Web Service)");
-  const NFAIT = group('Northern Film Archive IT', 'it@northernfilmarchive.org.uk', "Northern Film Archive's in-house IT");
+  const CSMDEV = group(
+    'Channel Sport Development',
+    'dev@channelsport.com',
+    "The customer's own development team (VMS and Licence Web Service)",
+  );
+  const NFAIT = group(
+    'Northern Film Archive IT',
+    'it@northernfilmarchive.org.uk',
+    "Northern Film Archive's in-house IT",
+  );
   const QUOVA_SUPPORT = group('Quova Customer Support', 'support@quova.com', 'Supplier support for the Geo-IP service');
   const ASIGRA_SUPPORT = group('Asigra Support', 'support@asigra.com', 'Supplier support for Asigra Cloud Backup');
 
   // ---------------------------------------------------------------- people
-  const person = (name: string, email: string, title: string, timezone: string, phone: string, groups: string[]): void => {
+  const person = (
+    name: string,
+    email: string,
+    title: string,
+    timezone: string,
+    phone: string,
+    groups: string[],
+  ): void => {
     b.party('Person', name, { email, title, timezone, phone });
     b.rel('MEMBER_OF_GROUP', name, groups);
   };
-  person('Joe Bennett', 'joe.bennett@ioko.com', 'Technical Lead, Operations Management', 'Europe/London', '+44 20 7946 0101', [VMSTEAM, MSAPPS]);
-  person('Ray Alvarez', 'ray.alvarez@ioko.com', 'On-call Support Engineer', 'America/Los_Angeles', '+1 310 555 0142', [VMSTEAM, MSAPPS]);
-  person('Tom Hughes', 'tom.hughes@ioko.com', 'Senior Network Engineer (CCIE)', 'Europe/London', '+44 20 7946 0117', [NETOPS]);
-  person('Sarah Whitfield', 'sarah.whitfield@ioko.com', 'Service Delivery Manager', 'Europe/London', '+44 20 7946 0130', [SDM]);
+  person(
+    'Joe Bennett',
+    'joe.bennett@ioko.com',
+    'Technical Lead, Operations Management',
+    'Europe/London',
+    '+44 20 7946 0101',
+    [VMSTEAM, MSAPPS],
+  );
+  person('Ray Alvarez', 'ray.alvarez@ioko.com', 'On-call Support Engineer', 'America/Los_Angeles', '+1 310 555 0142', [
+    VMSTEAM,
+    MSAPPS,
+  ]);
+  person('Tom Hughes', 'tom.hughes@ioko.com', 'Senior Network Engineer (CCIE)', 'Europe/London', '+44 20 7946 0117', [
+    NETOPS,
+  ]);
+  person(
+    'Sarah Whitfield',
+    'sarah.whitfield@ioko.com',
+    'Service Delivery Manager',
+    'Europe/London',
+    '+44 20 7946 0130',
+    [SDM],
+  );
   person('Priya Shah', 'priya.shah@ioko.com', 'Application Developer', 'Europe/London', '+44 20 7946 0144', [VMSTEAM]);
-  person('Dave Collins', 'dave.collins@ioko.com', 'Storage & Backup Engineer', 'Europe/London', '+44 161 496 0152', [STORAGE]);
-  person('Anna Kowalski', 'anna.kowalski@ioko.com', 'Windows Systems Engineer', 'Europe/London', '+44 20 7946 0158', [MSAPPS, VIRT]);
+  person('Dave Collins', 'dave.collins@ioko.com', 'Storage & Backup Engineer', 'Europe/London', '+44 161 496 0152', [
+    STORAGE,
+  ]);
+  person('Anna Kowalski', 'anna.kowalski@ioko.com', 'Windows Systems Engineer', 'Europe/London', '+44 20 7946 0158', [
+    MSAPPS,
+    VIRT,
+  ]);
   person('Emma Clarke', 'emma.clarke@ioko.com', 'Service Desk Analyst', 'Europe/London', '+44 20 7946 0100', [DESK]);
-  person('Gareth Price', 'gareth.price@ioko.com', 'Monitoring Engineer', 'Europe/London', '+44 20 7946 0163', [TOOLS, DESK]);
-  person('Kenji Tanaka', 'kenji.tanaka@ioko.com', 'Sales Manager, Asia Pacific', 'Asia/Tokyo', '+81 3 4578 0171', [SDM]);
-  person('Mark Doyle', 'mark.doyle@channelsport.com', 'Head of Online Technology, Channel Sport Media', 'Europe/London', '+44 20 8568 0190', [CONTACTS]);
-  person("Liam O'Brien", 'liam.obrien@channelsport.com', 'Lead Developer, Channel Sport Media', 'Europe/London', '+44 20 8568 0194', [CSMDEV, CONTACTS]);
-  person('Helen Marsh', 'helen.marsh@northernfilmarchive.org.uk', 'IT Manager, Northern Film Archive', 'Europe/London', '+44 113 496 0120', [NFAIT, CONTACTS]);
+  person('Gareth Price', 'gareth.price@ioko.com', 'Monitoring Engineer', 'Europe/London', '+44 20 7946 0163', [
+    TOOLS,
+    DESK,
+  ]);
+  person('Kenji Tanaka', 'kenji.tanaka@ioko.com', 'Sales Manager, Asia Pacific', 'Asia/Tokyo', '+81 3 4578 0171', [
+    SDM,
+  ]);
+  person(
+    'Mark Doyle',
+    'mark.doyle@channelsport.com',
+    'Head of Online Technology, Channel Sport Media',
+    'Europe/London',
+    '+44 20 8568 0190',
+    [CONTACTS],
+  );
+  person(
+    "Liam O'Brien",
+    'liam.obrien@channelsport.com',
+    'Lead Developer, Channel Sport Media',
+    'Europe/London',
+    '+44 20 8568 0194',
+    [CSMDEV, CONTACTS],
+  );
+  person(
+    'Helen Marsh',
+    'helen.marsh@northernfilmarchive.org.uk',
+    'IT Manager, Northern Film Archive',
+    'Europe/London',
+    '+44 113 496 0120',
+    [NFAIT, CONTACTS],
+  );
 
   // ---------------------------------------------------------------- locations
   const loc = (name: string, attributes: Attrs, within?: string): string => {
@@ -143,9 +249,27 @@ export function demoDataset(): ImportData {
     if (within) b.rel('LOCATED_IN', name, within);
     return name;
   };
-  const LON = loc('London DC1', { locationType: 'datacenter', address: '14 Marsh Wall, London E14 9FH', city: 'London', country: 'GB', timezone: 'Europe/London' });
-  const MAN = loc('Manchester DC2', { locationType: 'datacenter', address: 'Unit 7, Trafford Park Road, Manchester M17 1HH', city: 'Manchester', country: 'GB', timezone: 'Europe/London' });
-  const BRENTFORD = loc('Client HQ Brentford', { locationType: 'office', address: 'Sport House, Great West Road, Brentford TW8 9DF', city: 'Brentford', country: 'GB', timezone: 'Europe/London' });
+  const LON = loc('London DC1', {
+    locationType: 'datacenter',
+    address: '14 Marsh Wall, London E14 9FH',
+    city: 'London',
+    country: 'GB',
+    timezone: 'Europe/London',
+  });
+  const MAN = loc('Manchester DC2', {
+    locationType: 'datacenter',
+    address: 'Unit 7, Trafford Park Road, Manchester M17 1HH',
+    city: 'Manchester',
+    country: 'GB',
+    timezone: 'Europe/London',
+  });
+  const BRENTFORD = loc('Client HQ Brentford', {
+    locationType: 'office',
+    address: 'Sport House, Great West Road, Brentford TW8 9DF',
+    city: 'Brentford',
+    country: 'GB',
+    timezone: 'Europe/London',
+  });
   const LON_HALL = loc('London DC1 Data Hall A', { locationType: 'room', city: 'London', country: 'GB' }, LON);
   const MAN_HALL = loc('Manchester DC2 Data Hall 1', { locationType: 'room', city: 'Manchester', country: 'GB' }, MAN);
   const BRN_COMMS = loc('Brentford Comms Room', { locationType: 'room', city: 'Brentford', country: 'GB' }, BRENTFORD);
@@ -167,11 +291,23 @@ export function demoDataset(): ImportData {
     rack: string,
     support: string[] = [NETOPS],
   ): string => {
-    b.ci('NetworkDevice', hostname, { deviceType, hostname, ipAddress, serialNumber, model }, { owner: NETOPS, support, version });
+    b.ci(
+      'NetworkDevice',
+      hostname,
+      { deviceType, hostname, ipAddress, serialNumber, model },
+      { owner: NETOPS, support, version },
+    );
     b.rel('LOCATED_IN', hostname, rack);
     return hostname;
   };
-  const cluster = (name: string, clusterType: string, minimumMembers: number, owner: string, support: string[], members: Names = []): string => {
+  const cluster = (
+    name: string,
+    clusterType: string,
+    minimumMembers: number,
+    owner: string,
+    support: string[],
+    members: Names = [],
+  ): string => {
     b.ci('Cluster', name, { clusterType, minimumMembers }, { owner, support });
     b.rel('MEMBER_OF', members, name);
     return name;
@@ -191,22 +327,66 @@ export function demoDataset(): ImportData {
     net('lon-core-sw02', 'switch', 'Cisco Catalyst 6509-E', 'SMC1438004U', '10.10.0.22', 'IOS 12.2(33)SXI4', RACK_A01),
   ] as const;
   const LON_FC = [
-    net('lon-fc-sw01', 'switch', 'Brocade 300 SAN Switch', 'ALJ0629E0A1', '10.10.0.31', 'FOS 6.4.1a', RACK_A04, [STORAGE]),
-    net('lon-fc-sw02', 'switch', 'Brocade 300 SAN Switch', 'ALJ0629E0A2', '10.10.0.32', 'FOS 6.4.1a', RACK_A04, [STORAGE]),
+    net('lon-fc-sw01', 'switch', 'Brocade 300 SAN Switch', 'ALJ0629E0A1', '10.10.0.31', 'FOS 6.4.1a', RACK_A04, [
+      STORAGE,
+    ]),
+    net('lon-fc-sw02', 'switch', 'Brocade 300 SAN Switch', 'ALJ0629E0A2', '10.10.0.32', 'FOS 6.4.1a', RACK_A04, [
+      STORAGE,
+    ]),
   ] as const;
-  const VPN = net('lon-vpn01', 'vpn', 'Juniper SA4500 SSL VPN', '0121052009000451', '10.10.0.41', 'IVE 7.0R3', RACK_A01);
+  const VPN = net(
+    'lon-vpn01',
+    'vpn',
+    'Juniper SA4500 SSL VPN',
+    '0121052009000451',
+    '10.10.0.41',
+    'IVE 7.0R3',
+    RACK_A01,
+  );
   // The SAN arrays have no class of their own: an 'other' device the LUNs depend on.
-  const LON_EVA = net('lon-eva01', 'other', 'HP StorageWorks EVA6400', 'SGA0362E2M', '10.10.0.51', 'XCS 10000000', RACK_A04, [STORAGE]);
+  const LON_EVA = net(
+    'lon-eva01',
+    'other',
+    'HP StorageWorks EVA6400',
+    'SGA0362E2M',
+    '10.10.0.51',
+    'XCS 10000000',
+    RACK_A04,
+    [STORAGE],
+  );
   const MAN_RTR = net('man-rtr01', 'router', 'Cisco 3945', 'FGL1522113B', '10.20.0.1', 'IOS 15.1(4)M', RACK_C01);
   const MAN_FW = net('man-fw01', 'firewall', 'Cisco ASA 5520', 'JMX1444L0C2', '10.20.0.11', 'ASA 8.2(5)', RACK_C01);
-  const MAN_CORE = net('man-core-sw01', 'switch', 'Cisco Catalyst 4507R+E', 'FOX1530G1QZ', '10.20.0.21', 'IOS 12.2(54)SG', RACK_C01);
-  const MAN_MSA = net('man-msa01', 'other', 'HP P2000 G3 MSA FC', '2S6926B021', '10.20.0.51', 'TS230P008', RACK_C01, [STORAGE]);
+  const MAN_CORE = net(
+    'man-core-sw01',
+    'switch',
+    'Cisco Catalyst 4507R+E',
+    'FOX1530G1QZ',
+    '10.20.0.21',
+    'IOS 12.2(54)SG',
+    RACK_C01,
+  );
+  const MAN_MSA = net('man-msa01', 'other', 'HP P2000 G3 MSA FC', '2S6926B021', '10.20.0.51', 'TS230P008', RACK_C01, [
+    STORAGE,
+  ]);
   // Client site: the WAN router that links the Brentford office to London DC1, and the office switch.
   const BRN_RTR = net('brn-rtr01', 'router', 'Cisco 2921', 'FTX1538AH2F', '10.30.0.1', 'IOS 15.0(1)M4', BRN_COMMS);
-  const BRN_SW = net('brn-sw01', 'switch', 'Cisco Catalyst 3750-X 48P', 'FDO1535K0RM', '10.30.0.2', 'IOS 12.2(58)SE2', BRN_COMMS);
+  const BRN_SW = net(
+    'brn-sw01',
+    'switch',
+    'Cisco Catalyst 3750-X 48P',
+    'FDO1535K0RM',
+    '10.30.0.2',
+    'IOS 12.2(58)SE2',
+    BRN_COMMS,
+  );
   // The CDN edge that serves VOD to viewers.
   const CDN = 'csm-cdn-edge';
-  b.ci('NetworkDevice', CDN, { deviceType: 'cdn', hostname: 'vod.cdn.channelsport.com', model: 'Akamai Adaptive Media Delivery' }, { owner: NETOPS, support: [NETOPS] });
+  b.ci(
+    'NetworkDevice',
+    CDN,
+    { deviceType: 'cdn', hostname: 'vod.cdn.channelsport.com', model: 'Akamai Adaptive Media Delivery' },
+    { owner: NETOPS, support: [NETOPS] },
+  );
 
   const ROUTER_PAIR = cluster('LON Edge Router Pair', 'hsrp', 1, NETOPS, [NETOPS], LON_RTR);
   const FW_PAIR = cluster('LON Firewall Pair', 'active_standby', 1, NETOPS, [NETOPS], LON_FW);
@@ -228,8 +408,16 @@ export function demoDataset(): ImportData {
   // Load balancers: an F5 pair and its virtual servers.
   const lb = (name: string, attributes: Attrs, version?: string): string =>
     b.ci('LoadBalancer', name, attributes, { owner: NETOPS, support: [NETOPS], ...(version ? { version } : {}) });
-  lb('lon-lb01', { hostname: 'lon-lb01', ipAddress: '10.10.0.61', serialNumber: 'f5-wxyz-1a2b', model: 'F5 BIG-IP 6900' }, 'BIG-IP LTM 10.2.1');
-  lb('lon-lb02', { hostname: 'lon-lb02', ipAddress: '10.10.0.62', serialNumber: 'f5-wxyz-1a2c', model: 'F5 BIG-IP 6900' }, 'BIG-IP LTM 10.2.1');
+  lb(
+    'lon-lb01',
+    { hostname: 'lon-lb01', ipAddress: '10.10.0.61', serialNumber: 'f5-wxyz-1a2b', model: 'F5 BIG-IP 6900' },
+    'BIG-IP LTM 10.2.1',
+  );
+  lb(
+    'lon-lb02',
+    { hostname: 'lon-lb02', ipAddress: '10.10.0.62', serialNumber: 'f5-wxyz-1a2c', model: 'F5 BIG-IP 6900' },
+    'BIG-IP LTM 10.2.1',
+  );
   b.rel('LOCATED_IN', ['lon-lb01', 'lon-lb02'], RACK_A01);
   b.rel('CONNECTED_TO', 'lon-lb01', 'lon-core-sw01');
   b.rel('CONNECTED_TO', 'lon-lb02', 'lon-core-sw02');
@@ -242,7 +430,14 @@ export function demoDataset(): ImportData {
   b.rel('CONNECTED_TO', CDN, VS_ORIGIN);
 
   // ---------------------------------------------------------------- physical servers
-  const server = (hostname: string, attributes: Attrs, rack: string | undefined, owner: string, support: string[], extra: Partial<CiOptions> = {}): string => {
+  const server = (
+    hostname: string,
+    attributes: Attrs,
+    rack: string | undefined,
+    owner: string,
+    support: string[],
+    extra: Partial<CiOptions> = {},
+  ): string => {
     b.ci('Server', hostname, { hostname, ...attributes, ...(rack ? { rack } : {}) }, { owner, support, ...extra });
     if (rack) b.rel('LOCATED_IN', hostname, rack);
     return hostname;
@@ -259,21 +454,79 @@ export function demoDataset(): ImportData {
     server('man-esx01', { ...ESX, ipAddress: '10.20.10.11', serialNumber: 'CZJ11103K7' }, RACK_C01, VIRT, [VIRT]),
     server('man-esx02', { ...ESX, ipAddress: '10.20.10.12', serialNumber: 'CZJ11103K8' }, RACK_C01, VIRT, [VIRT]),
   ];
-  const SQL_HW = { model: 'HP ProLiant DL580 G7', os: 'Windows Server 2008 R2 Enterprise SP1', cpuCores: 32, memoryGb: 128, environment: 'production' };
+  const SQL_HW = {
+    model: 'HP ProLiant DL580 G7',
+    os: 'Windows Server 2008 R2 Enterprise SP1',
+    cpuCores: 32,
+    memoryGb: 128,
+    environment: 'production',
+  };
   const SQL_NODES = [
-    server('lon-sql01', { ...SQL_HW, ipAddress: '10.10.20.11', serialNumber: 'GB8043TK1A' }, RACK_A02, MSAPPS, [MSAPPS]),
-    server('lon-sql02', { ...SQL_HW, ipAddress: '10.10.20.12', serialNumber: 'GB8043TK1B' }, RACK_A03, MSAPPS, [MSAPPS]),
+    server('lon-sql01', { ...SQL_HW, ipAddress: '10.10.20.11', serialNumber: 'GB8043TK1A' }, RACK_A02, MSAPPS, [
+      MSAPPS,
+    ]),
+    server('lon-sql02', { ...SQL_HW, ipAddress: '10.10.20.12', serialNumber: 'GB8043TK1B' }, RACK_A03, MSAPPS, [
+      MSAPPS,
+    ]),
   ];
-  const DC_HW = { model: 'HP ProLiant DL360 G7', os: 'Windows Server 2008 R2 Standard SP1', cpuCores: 8, memoryGb: 16, environment: 'production' };
-  const LON_DC = server('lon-dc01', { ...DC_HW, ipAddress: '10.10.20.21', serialNumber: 'CZ3112A0D1' }, RACK_A04, MSAPPS, [MSAPPS]);
-  const MAN_DC = server('man-dc01', { ...DC_HW, ipAddress: '10.20.20.21', serialNumber: 'CZ3112A0D2' }, RACK_C02, MSAPPS, [MSAPPS]);
-  const BKP_HW = { model: 'HP ProLiant DL380 G7', os: 'Windows Server 2008 R2 Standard SP1', cpuCores: 12, memoryGb: 48, environment: 'production' };
-  const LON_BKP = server('lon-bkp01', { ...BKP_HW, ipAddress: '10.10.30.11', serialNumber: 'CZJ1051B0B1' }, RACK_A04, STORAGE, [STORAGE, ASIGRA_SUPPORT]);
-  const MAN_BKP = server('man-bkp01', { ...BKP_HW, ipAddress: '10.20.30.11', serialNumber: 'CZJ1051B0B2' }, RACK_C02, STORAGE, [STORAGE, ASIGRA_SUPPORT]);
+  const DC_HW = {
+    model: 'HP ProLiant DL360 G7',
+    os: 'Windows Server 2008 R2 Standard SP1',
+    cpuCores: 8,
+    memoryGb: 16,
+    environment: 'production',
+  };
+  const LON_DC = server(
+    'lon-dc01',
+    { ...DC_HW, ipAddress: '10.10.20.21', serialNumber: 'CZ3112A0D1' },
+    RACK_A04,
+    MSAPPS,
+    [MSAPPS],
+  );
+  const MAN_DC = server(
+    'man-dc01',
+    { ...DC_HW, ipAddress: '10.20.20.21', serialNumber: 'CZ3112A0D2' },
+    RACK_C02,
+    MSAPPS,
+    [MSAPPS],
+  );
+  const BKP_HW = {
+    model: 'HP ProLiant DL380 G7',
+    os: 'Windows Server 2008 R2 Standard SP1',
+    cpuCores: 12,
+    memoryGb: 48,
+    environment: 'production',
+  };
+  const LON_BKP = server(
+    'lon-bkp01',
+    { ...BKP_HW, ipAddress: '10.10.30.11', serialNumber: 'CZJ1051B0B1' },
+    RACK_A04,
+    STORAGE,
+    [STORAGE, ASIGRA_SUPPORT],
+  );
+  const MAN_BKP = server(
+    'man-bkp01',
+    { ...BKP_HW, ipAddress: '10.20.30.11', serialNumber: 'CZJ1051B0B2' },
+    RACK_C02,
+    STORAGE,
+    [STORAGE, ASIGRA_SUPPORT],
+  );
   // The content editors' desks at the client site.
-  const WS = { model: 'HP Z400 Workstation', os: 'Windows 7 Professional SP1', cpuCores: 4, memoryGb: 12, environment: 'production' };
+  const WS = {
+    model: 'HP Z400 Workstation',
+    os: 'Windows 7 Professional SP1',
+    cpuCores: 4,
+    memoryGb: 12,
+    environment: 'production',
+  };
   const EDITOR_DESKS = ['01', '02', '03', '04'].map((n, i) =>
-    server(`brn-edit-ws${n}`, { ...WS, ipAddress: `10.30.10.${21 + i}`, serialNumber: `CZC1184X${n}` }, undefined, CSMDEV, [CONTACTS, DESK]),
+    server(
+      `brn-edit-ws${n}`,
+      { ...WS, ipAddress: `10.30.10.${21 + i}`, serialNumber: `CZC1184X${n}` },
+      undefined,
+      CSMDEV,
+      [CONTACTS, DESK],
+    ),
   );
   b.rel('LOCATED_IN', EDITOR_DESKS, BRENTFORD);
   b.rel('CONNECTED_TO', EDITOR_DESKS, BRN_SW);
@@ -308,7 +561,11 @@ export function demoDataset(): ImportData {
     lun('LUN-ESX-DS03', 'EVA6400-LON-0022', 2048, 58),
   ] as const;
   const LUN_VAULT_LON = lun('LUN-BKP-VAULT-LON', 'EVA6400-LON-0030', 8192, 74);
-  const NAS_MEDIA = volume('nas-vms-media', { storageType: 'nas_share', lunId: 'NAS-LON-VMS-MEDIA', capacityGb: 20480, usedPercent: 69 }, LON_EVA);
+  const NAS_MEDIA = volume(
+    'nas-vms-media',
+    { storageType: 'nas_share', lunId: 'NAS-LON-VMS-MEDIA', capacityGb: 20480, usedPercent: 69 },
+    LON_EVA,
+  );
   const MAN_DS = lun('LUN-MAN-ESX-DS01', 'P2000-MAN-0003', 2048, 48, MAN_MSA);
   const LUN_VAULT_MAN = lun('LUN-BKP-VAULT-MAN', 'P2000-MAN-0004', 8192, 61, MAN_MSA);
   b.rel('STORED_ON', LON_ESX_CLUSTER, DS);
@@ -319,8 +576,25 @@ export function demoDataset(): ImportData {
 
   // ---------------------------------------------------------------- virtual machines
   let ds = 0;
-  const vm = (hostname: string, ipAddress: string, os: string, cpuCores: number, memoryGb: number, owner: string, support: string[], extra: { environment?: string; site?: 'lon' | 'man'; status?: string } = {}): string => {
-    const attributes: Attrs = { hostname, vmUuid: vmUuid(hostname), ipAddress, os, cpuCores, memoryGb, environment: extra.environment ?? 'production' };
+  const vm = (
+    hostname: string,
+    ipAddress: string,
+    os: string,
+    cpuCores: number,
+    memoryGb: number,
+    owner: string,
+    support: string[],
+    extra: { environment?: string; site?: 'lon' | 'man'; status?: string } = {},
+  ): string => {
+    const attributes: Attrs = {
+      hostname,
+      vmUuid: vmUuid(hostname),
+      ipAddress,
+      os,
+      cpuCores,
+      memoryGb,
+      environment: extra.environment ?? 'production',
+    };
     b.ci('VirtualMachine', hostname, attributes, { owner, support, ...(extra.status ? { status: extra.status } : {}) });
     if (extra.site === 'man') {
       b.rel('HOSTED_ON', hostname, MAN_ESX_CLUSTER);
@@ -334,14 +608,32 @@ export function demoDataset(): ImportData {
   const W2K8 = 'Windows Server 2008 R2 Standard SP1';
   const WEB = [1, 2, 3, 4].map((n) => vm(`lon-web0${n}`, `10.10.40.1${n}`, W2K8, 4, 8, MSAPPS, [MSAPPS, VMSTEAM]));
   vm('lon-web05', '10.10.40.15', W2K8, 4, 8, MSAPPS, [MSAPPS, VMSTEAM], { status: 'IN_BUILD' });
-  const LWS = [vm('lon-lws01', '10.10.40.21', W2K8, 2, 4, VMSTEAM, [VMSTEAM, MSAPPS]), vm('lon-lws02', '10.10.40.22', W2K8, 2, 4, VMSTEAM, [VMSTEAM, MSAPPS])];
-  const ING = [vm('lon-vms-ing01', '10.10.41.11', W2K8, 8, 16, VMSTEAM, [VMSTEAM]), vm('lon-vms-ing02', '10.10.41.12', W2K8, 8, 16, VMSTEAM, [VMSTEAM])];
-  const ENC = [vm('lon-vms-enc01', '10.10.41.21', W2K8, 8, 16, VMSTEAM, [VMSTEAM]), vm('lon-vms-enc02', '10.10.41.22', W2K8, 8, 16, VMSTEAM, [VMSTEAM])];
+  const LWS = [
+    vm('lon-lws01', '10.10.40.21', W2K8, 2, 4, VMSTEAM, [VMSTEAM, MSAPPS]),
+    vm('lon-lws02', '10.10.40.22', W2K8, 2, 4, VMSTEAM, [VMSTEAM, MSAPPS]),
+  ];
+  const ING = [
+    vm('lon-vms-ing01', '10.10.41.11', W2K8, 8, 16, VMSTEAM, [VMSTEAM]),
+    vm('lon-vms-ing02', '10.10.41.12', W2K8, 8, 16, VMSTEAM, [VMSTEAM]),
+  ];
+  const ENC = [
+    vm('lon-vms-enc01', '10.10.41.21', W2K8, 8, 16, VMSTEAM, [VMSTEAM]),
+    vm('lon-vms-enc02', '10.10.41.22', W2K8, 8, 16, VMSTEAM, [VMSTEAM]),
+  ];
   const LIC = vm('lon-vms-lic01', '10.10.41.31', W2K8, 4, 8, VMSTEAM, [VMSTEAM]);
   const DLV = vm('lon-vms-dlv01', '10.10.41.41', W2K8, 4, 8, VMSTEAM, [VMSTEAM]);
-  const CMS_VMS = [vm('lon-cms01', '10.10.42.11', W2K8, 4, 16, VMSTEAM, [VMSTEAM, MSAPPS]), vm('lon-cms02', '10.10.42.12', W2K8, 4, 16, VMSTEAM, [VMSTEAM, MSAPPS])];
-  const BTS = [vm('lon-bts01', '10.10.43.11', 'Windows Server 2008 R2 Enterprise SP1', 4, 16, MSAPPS, [MSAPPS]), vm('lon-bts02', '10.10.43.12', 'Windows Server 2008 R2 Enterprise SP1', 4, 16, MSAPPS, [MSAPPS])];
-  const TS = [vm('lon-ts01', '10.10.44.11', W2K8, 4, 8, MSAPPS, [MSAPPS, NETOPS]), vm('lon-ts02', '10.10.44.12', W2K8, 4, 8, MSAPPS, [MSAPPS, NETOPS])];
+  const CMS_VMS = [
+    vm('lon-cms01', '10.10.42.11', W2K8, 4, 16, VMSTEAM, [VMSTEAM, MSAPPS]),
+    vm('lon-cms02', '10.10.42.12', W2K8, 4, 16, VMSTEAM, [VMSTEAM, MSAPPS]),
+  ];
+  const BTS = [
+    vm('lon-bts01', '10.10.43.11', 'Windows Server 2008 R2 Enterprise SP1', 4, 16, MSAPPS, [MSAPPS]),
+    vm('lon-bts02', '10.10.43.12', 'Windows Server 2008 R2 Enterprise SP1', 4, 16, MSAPPS, [MSAPPS]),
+  ];
+  const TS = [
+    vm('lon-ts01', '10.10.44.11', W2K8, 4, 8, MSAPPS, [MSAPPS, NETOPS]),
+    vm('lon-ts02', '10.10.44.12', W2K8, 4, 8, MSAPPS, [MSAPPS, NETOPS]),
+  ];
   const OVO = vm('lon-ovo01', '10.10.45.11', W2K8, 4, 16, TOOLS, [TOOLS]);
   const ORION = vm('lon-swd01', '10.10.45.12', W2K8, 4, 8, TOOLS, [TOOLS, NETOPS]);
   const HPSM = vm('lon-hpsm01', '10.10.45.13', W2K8, 4, 16, TOOLS, [TOOLS]);
@@ -366,8 +658,20 @@ export function demoDataset(): ImportData {
   b.rel('DEPENDS_ON', VS_CMS, CMS_VMS[0] as string);
 
   // ---------------------------------------------------------------- databases (SQL Server 2008 R2 on the SQL cluster)
-  const database = (name: string, sizeGb: number, volumes: string[], owner: string, support: string[], environment = 'production'): string => {
-    b.ci('Database', name, { engine: 'SQL Server', engineVersion: '2008 R2 SP1 (10.50.2500)', sizeGb, environment }, { owner, support });
+  const database = (
+    name: string,
+    sizeGb: number,
+    volumes: string[],
+    owner: string,
+    support: string[],
+    environment = 'production',
+  ): string => {
+    b.ci(
+      'Database',
+      name,
+      { engine: 'SQL Server', engineVersion: '2008 R2 SP1 (10.50.2500)', sizeGb, environment },
+      { owner, support },
+    );
     b.rel('RUNS_ON', name, SQL_CLUSTER);
     b.rel('STORED_ON', name, volumes);
     return name;
@@ -385,22 +689,49 @@ export function demoDataset(): ImportData {
   const DB_GEO = database('LicenceWS_GeoCache', 6, [LUN_VMS_DATA], VMSTEAM, [MSAPPS, VMSTEAM]);
 
   // ---------------------------------------------------------------- applications and their instances
-  const app = (name: string, vendor: string, version: string, description: string, owner: string, support: string[], url?: string): string =>
-    b.ci('Application', name, { vendor, description, ...(url ? { url } : {}) }, { owner, support, version });
-  const instance = (name: string, of: string, host: string, attributes: Attrs, owner: string, support: string[], version?: string): string => {
-    b.ci('ApplicationInstance', name, { environment: 'production', ...attributes }, { owner, support, ...(version ? { version } : {}) });
+  const app = (
+    name: string,
+    vendor: string,
+    version: string,
+    description: string,
+    owner: string,
+    support: string[],
+    url?: string,
+  ): string => b.ci('Application', name, { vendor, description, ...(url ? { url } : {}) }, { owner, support, version });
+  const instance = (
+    name: string,
+    of: string,
+    host: string,
+    attributes: Attrs,
+    owner: string,
+    support: string[],
+    version?: string,
+  ): string => {
+    b.ci(
+      'ApplicationInstance',
+      name,
+      { environment: 'production', ...attributes },
+      { owner, support, ...(version ? { version } : {}) },
+    );
     b.rel('INSTANCE_OF', name, of);
     b.rel('RUNS_ON', name, host);
     return name;
   };
 
-  const VMS = app('Video Management System', 'Channel Sport Media (in-house)', '3.4.2', 'Ingests video assets, encrypts them, generates licences and delivers content to the CMS', CSMDEV, [VMSTEAM, CSMDEV]);
+  const VMS = app(
+    'Video Management System',
+    'Channel Sport Media (in-house)',
+    '3.4.2',
+    'Ingests video assets, encrypts them, generates licences and delivers content to the CMS',
+    CSMDEV,
+    [VMSTEAM, CSMDEV],
+  );
   const VMS_ING = ING.map((h, i) => instance(`vms-ingest-0${i + 1}`, VMS, h, { port: 8443 }, VMSTEAM, [VMSTEAM]));
   const VMS_ENC = ENC.map((h, i) => instance(`vms-encrypt-0${i + 1}`, VMS, h, { port: 8444 }, VMSTEAM, [VMSTEAM]));
   const VMS_LICGEN = instance('vms-licgen-01', VMS, LIC, { port: 8445 }, VMSTEAM, [VMSTEAM]);
   const VMS_DELIVERY = instance('vms-delivery-01', VMS, DLV, { port: 8446 }, VMSTEAM, [VMSTEAM]);
-  const VMS_STAGE = instance('vms-licgen-stage', VMS, STG, { environment: 'stage', port: 8445 }, VMSTEAM, [VMSTEAM], '3.4.3-rc2');
-  const VMS_RC = instance('vms-licgen-rc', VMS, RC, { environment: 'rc', port: 8445 }, VMSTEAM, [VMSTEAM], '3.4.3-rc2');
+  instance('vms-licgen-stage', VMS, STG, { environment: 'stage', port: 8445 }, VMSTEAM, [VMSTEAM], '3.4.3-rc2');
+  instance('vms-licgen-rc', VMS, RC, { environment: 'rc', port: 8445 }, VMSTEAM, [VMSTEAM], '3.4.3-rc2');
   b.rel('MEMBER_OF', VMS_ING, ING_POOL);
   b.rel('MEMBER_OF', VMS_ENC, ENC_POOL);
   b.rel('DEPENDS_ON', [...VMS_ING, ...VMS_ENC, VMS_DELIVERY], DB_VMS);
@@ -409,109 +740,359 @@ export function demoDataset(): ImportData {
   b.rel('DEPENDS_ON', VMS_LICGEN, VS_LWS); // the SOAP call to the licence web service
   b.rel('DEPENDS_ON', VS_ORIGIN, VMS_DELIVERY);
 
-  const LWS_APP = app('Licence Web Service', 'Channel Sport Media (in-house)', '2.1.7', 'SOAP licence service for protected video; applies Geo-IP blocking through Quova', CSMDEV, [VMSTEAM, CSMDEV], 'https://licence.channelsport.com/LicenceService.svc');
-  const LWS_INST = LWS.map((h, i) => instance(`licence-ws-0${i + 1}`, LWS_APP, h, { port: 443, url: `https://lon-lws0${i + 1}.csm.local/LicenceService.svc` }, VMSTEAM, [VMSTEAM]));
-  const LWS_STAGE = instance('licence-ws-stage', LWS_APP, STG, { environment: 'stage', port: 443, url: 'https://stg-vms01.csm.local/LicenceService.svc' }, VMSTEAM, [VMSTEAM], '2.1.8-rc1');
+  const LWS_APP = app(
+    'Licence Web Service',
+    'Channel Sport Media (in-house)',
+    '2.1.7',
+    'SOAP licence service for protected video; applies Geo-IP blocking through Quova',
+    CSMDEV,
+    [VMSTEAM, CSMDEV],
+    'https://licence.channelsport.com/LicenceService.svc',
+  );
+  const LWS_INST = LWS.map((h, i) =>
+    instance(
+      `licence-ws-0${i + 1}`,
+      LWS_APP,
+      h,
+      { port: 443, url: `https://lon-lws0${i + 1}.csm.local/LicenceService.svc` },
+      VMSTEAM,
+      [VMSTEAM],
+    ),
+  );
+  const LWS_STAGE = instance(
+    'licence-ws-stage',
+    LWS_APP,
+    STG,
+    { environment: 'stage', port: 443, url: 'https://stg-vms01.csm.local/LicenceService.svc' },
+    VMSTEAM,
+    [VMSTEAM],
+    '2.1.8-rc1',
+  );
   b.rel('DEPENDS_ON', LWS_INST, DB_GEO);
 
-  const CMS = app('Content Management System', 'SDL Tridion', '2011 SP1', 'Authoring and publishing of the channelsport.com site content', VMSTEAM, [VMSTEAM, MSAPPS]);
-  const CMS_AUTHOR = instance('cms-author-01', CMS, CMS_VMS[0] as string, { port: 443, url: 'https://cms.channelsport.com' }, VMSTEAM, [VMSTEAM]);
+  const CMS = app(
+    'Content Management System',
+    'SDL Tridion',
+    '2011 SP1',
+    'Authoring and publishing of the channelsport.com site content',
+    VMSTEAM,
+    [VMSTEAM, MSAPPS],
+  );
+  const CMS_AUTHOR = instance(
+    'cms-author-01',
+    CMS,
+    CMS_VMS[0] as string,
+    { port: 443, url: 'https://cms.channelsport.com' },
+    VMSTEAM,
+    [VMSTEAM],
+  );
   const CMS_PUBLISH = instance('cms-publish-01', CMS, CMS_VMS[1] as string, { port: 8080 }, VMSTEAM, [VMSTEAM]);
   b.rel('DEPENDS_ON', [CMS_AUTHOR, CMS_PUBLISH], DB_CMS);
   b.rel('DEPENDS_ON', CMS_PUBLISH, DB_PUB);
 
-  const WWW_APP = app('channelsport.com Web Application', 'Channel Sport Media (in-house)', '5.12.0', 'ASP.NET front end of www.channelsport.com (IIS 7.5)', VMSTEAM, [MSAPPS, VMSTEAM], 'https://www.channelsport.com');
-  const WWW_INST = WEB.map((h, i) => instance(`www-channelsport-0${i + 1}`, WWW_APP, h, { port: 80 }, MSAPPS, [MSAPPS, VMSTEAM]));
+  const WWW_APP = app(
+    'channelsport.com Web Application',
+    'Channel Sport Media (in-house)',
+    '5.12.0',
+    'ASP.NET front end of www.channelsport.com (IIS 7.5)',
+    VMSTEAM,
+    [MSAPPS, VMSTEAM],
+    'https://www.channelsport.com',
+  );
+  WEB.map((h, i) => instance(`www-channelsport-0${i + 1}`, WWW_APP, h, { port: 80 }, MSAPPS, [MSAPPS, VMSTEAM]));
   b.rel('DEPENDS_ON', WWW_APP, DB_PUB);
 
-  const FORUM_APP = app('Community Server Forums', 'Telligent', '2008.5', 'Fan forums of channelsport.com', MSAPPS, [MSAPPS], 'https://forums.channelsport.com');
+  const FORUM_APP = app(
+    'Community Server Forums',
+    'Telligent',
+    '2008.5',
+    'Fan forums of channelsport.com',
+    MSAPPS,
+    [MSAPPS],
+    'https://forums.channelsport.com',
+  );
   instance('forums-channelsport-01', FORUM_APP, FORUM, { port: 80 }, MSAPPS, [MSAPPS]);
   b.rel('DEPENDS_ON', FORUM_APP, DB_FORUM);
 
-  const BIZTALK = app('Microsoft BizTalk Server', 'Microsoft', '2009 CU3', 'Moves asset metadata and delivery messages between the VMS and the CMS', MSAPPS, [MSAPPS]);
+  const BIZTALK = app(
+    'Microsoft BizTalk Server',
+    'Microsoft',
+    '2009 CU3',
+    'Moves asset metadata and delivery messages between the VMS and the CMS',
+    MSAPPS,
+    [MSAPPS],
+  );
   const BTS_INST = BTS.map((h, i) => instance(`biztalk-host-0${i + 1}`, BIZTALK, h, {}, MSAPPS, [MSAPPS]));
   b.rel('RUNS_ON', BIZTALK, BTS_GROUP);
   b.rel('DEPENDS_ON', BTS_INST, [DB_MSGBOX, DB_BTMGMT, DB_DTA]);
   b.rel('DEPENDS_ON', VMS_DELIVERY, BTS_GROUP);
 
-  const AD = app('Active Directory', 'Microsoft', 'Windows Server 2008 R2', 'csm.local domain: logons for platform servers, editors and service accounts', MSAPPS, [MSAPPS]);
+  const AD = app(
+    'Active Directory',
+    'Microsoft',
+    'Windows Server 2008 R2',
+    'csm.local domain: logons for platform servers, editors and service accounts',
+    MSAPPS,
+    [MSAPPS],
+  );
   instance('ad-ds-lon-dc01', AD, LON_DC, { port: 389 }, MSAPPS, [MSAPPS]);
   instance('ad-ds-man-dc01', AD, MAN_DC, { port: 389 }, MSAPPS, [MSAPPS]);
   b.rel('RUNS_ON', AD, AD_CLUSTER);
 
-  const ASIGRA = app('Asigra Cloud Backup', 'Asigra', '10.2', 'Agentless backup of the managed estate, vaults replicated between data centres', STORAGE, [STORAGE, ASIGRA_SUPPORT]);
+  const ASIGRA = app(
+    'Asigra Cloud Backup',
+    'Asigra',
+    '10.2',
+    'Agentless backup of the managed estate, vaults replicated between data centres',
+    STORAGE,
+    [STORAGE, ASIGRA_SUPPORT],
+  );
   const DS_LON = instance('asigra-ds-lon', ASIGRA, LON_BKP, { port: 4401 }, STORAGE, [STORAGE, ASIGRA_SUPPORT]);
   const DS_MAN = instance('asigra-ds-man', ASIGRA, MAN_BKP, { port: 4401 }, STORAGE, [STORAGE, ASIGRA_SUPPORT]);
   b.rel('STORED_ON', DS_LON, LUN_VAULT_LON);
   b.rel('STORED_ON', DS_MAN, LUN_VAULT_MAN);
   b.rel('BACKED_UP_BY', DS_LON, DS_MAN); // vault replication to DC2
 
-  const OPENVIEW = app('HP OpenView Operations', 'HP', '9.10', 'Hub of iSMI event management: raises Service Desk tickets and on-call alerts', TOOLS, [TOOLS]);
+  const OPENVIEW = app(
+    'HP OpenView Operations',
+    'HP',
+    '9.10',
+    'Hub of iSMI event management: raises Service Desk tickets and on-call alerts',
+    TOOLS,
+    [TOOLS],
+  );
   instance('ovo-mgmt-01', OPENVIEW, OVO, { port: 383 }, TOOLS, [TOOLS]);
-  const SOLARWINDS = app('SolarWinds Orion NPM', 'SolarWinds', '10.1', 'Network performance monitoring of the routers, firewalls and switches; syslog and traps into iSMI', TOOLS, [TOOLS, NETOPS]);
-  const ORION_INST = instance('orion-npm-01', SOLARWINDS, ORION, { port: 443, url: 'https://orion.ioko.local/Orion' }, TOOLS, [TOOLS]);
+  const SOLARWINDS = app(
+    'SolarWinds Orion NPM',
+    'SolarWinds',
+    '10.1',
+    'Network performance monitoring of the routers, firewalls and switches; syslog and traps into iSMI',
+    TOOLS,
+    [TOOLS, NETOPS],
+  );
+  const ORION_INST = instance(
+    'orion-npm-01',
+    SOLARWINDS,
+    ORION,
+    { port: 443, url: 'https://orion.ioko.local/Orion' },
+    TOOLS,
+    [TOOLS],
+  );
   b.rel('DEPENDS_ON', ORION_INST, DB_ORION);
   b.rel('DEPENDS_ON', SOLARWINDS, OPENVIEW);
-  const SERVICE_MANAGER = app('HP Service Manager', 'HP', '9.21', 'iSMI Service Desk: incident, problem and change tickets, CMDB lookups', TOOLS, [TOOLS]);
+  const SERVICE_MANAGER = app(
+    'HP Service Manager',
+    'HP',
+    '9.21',
+    'iSMI Service Desk: incident, problem and change tickets, CMDB lookups',
+    TOOLS,
+    [TOOLS],
+  );
   instance('hpsm-01', SERVICE_MANAGER, HPSM, { port: 13080 }, TOOLS, [TOOLS]);
   b.rel('DEPENDS_ON', OPENVIEW, SERVICE_MANAGER);
 
-  const NFA_APP = app('NFA Archive Website', 'Northern Film Archive', '1.8.4', 'Public catalogue and clip viewer of the Northern Film Archive', NFAIT, [VIRT, NFAIT], 'https://www.northernfilmarchive.org.uk');
+  const NFA_APP = app(
+    'NFA Archive Website',
+    'Northern Film Archive',
+    '1.8.4',
+    'Public catalogue and clip viewer of the Northern Film Archive',
+    NFAIT,
+    [VIRT, NFAIT],
+    'https://www.northernfilmarchive.org.uk',
+  );
   NFA_WEB.forEach((h, i) => instance(`nfa-www-0${i + 1}`, NFA_APP, h, { port: 80 }, VIRT, [VIRT, NFAIT]));
   b.rel('DEPENDS_ON', NFA_APP, DB_NFA);
   b.rel('CONNECTED_TO', NFA_WEB, MAN_CORE);
 
   // ---------------------------------------------------------------- services
-  const service = (name: string, criticality: string, description: string, owner: string, support: string[], url?: string): string =>
-    b.ci('Service', name, { criticality, description, ...(url ? { url } : {}) }, { owner, support });
-  const GEOIP = service('Quova Geo-IP Service', 'high', 'Geo-IP lookup (GeoPoint) supplied by Quova, used for territorial licence blocking', CSMDEV, [QUOVA_SUPPORT, VMSTEAM], 'https://api.quova.com/v1/ipinfo/');
+  const service = (
+    name: string,
+    criticality: string,
+    description: string,
+    owner: string,
+    support: string[],
+    url?: string,
+  ): string => b.ci('Service', name, { criticality, description, ...(url ? { url } : {}) }, { owner, support });
+  const GEOIP = service(
+    'Quova Geo-IP Service',
+    'high',
+    'Geo-IP lookup (GeoPoint) supplied by Quova, used for territorial licence blocking',
+    CSMDEV,
+    [QUOVA_SUPPORT, VMSTEAM],
+    'https://api.quova.com/v1/ipinfo/',
+  );
   b.rel('DEPENDS_ON', LWS_APP, GEOIP);
   b.rel('DEPENDS_ON', [...LWS_INST, LWS_STAGE], GEOIP);
 
-  const DIRECTORY = service('Directory Service', 'critical', 'Active Directory authentication for the platform and the editors', MSAPPS, [DESK, MSAPPS]);
+  const DIRECTORY = service(
+    'Directory Service',
+    'critical',
+    'Active Directory authentication for the platform and the editors',
+    MSAPPS,
+    [DESK, MSAPPS],
+  );
   b.rel('DEPENDS_ON', DIRECTORY, [AD, AD_CLUSTER]);
-  const BACKUP = service('Backup Service', 'high', 'Nightly Asigra backup with off-site vault replication to Manchester DC2', STORAGE, [DESK, STORAGE]);
+  const BACKUP = service(
+    'Backup Service',
+    'high',
+    'Nightly Asigra backup with off-site vault replication to Manchester DC2',
+    STORAGE,
+    [DESK, STORAGE],
+  );
   b.rel('DEPENDS_ON', BACKUP, ASIGRA);
   b.rel('RUNS_ON', BACKUP, [LON_BKP, MAN_BKP]);
-  const MONITORING = service('Monitoring Service', 'high', 'iSMI proactive monitoring: HP OpenView hub with SolarWinds network monitoring', TOOLS, [DESK, TOOLS]);
+  const MONITORING = service(
+    'Monitoring Service',
+    'high',
+    'iSMI proactive monitoring: HP OpenView hub with SolarWinds network monitoring',
+    TOOLS,
+    [DESK, TOOLS],
+  );
   b.rel('DEPENDS_ON', MONITORING, [OPENVIEW, SOLARWINDS]);
-  const SERVICE_DESK = service('iSMI Service Desk', 'high', 'Ticketing, notification and escalation for all managed customers', TOOLS, [DESK, TOOLS]);
+  const SERVICE_DESK = service(
+    'iSMI Service Desk',
+    'high',
+    'Ticketing, notification and escalation for all managed customers',
+    TOOLS,
+    [DESK, TOOLS],
+  );
   b.rel('DEPENDS_ON', SERVICE_DESK, SERVICE_MANAGER);
-  const INTEGRATION = service('Integration Service', 'medium', 'BizTalk message flows between the VMS, CMS and partner feeds', MSAPPS, [DESK, MSAPPS]);
+  const INTEGRATION = service(
+    'Integration Service',
+    'medium',
+    'BizTalk message flows between the VMS, CMS and partner feeds',
+    MSAPPS,
+    [DESK, MSAPPS],
+  );
   b.rel('DEPENDS_ON', INTEGRATION, BIZTALK);
-  const REMOTE = service('Remote Access Service', 'medium', 'SSL VPN with RSA SecurID into the jump-off terminal servers', NETOPS, [DESK, NETOPS]);
+  const REMOTE = service(
+    'Remote Access Service',
+    'medium',
+    'SSL VPN with RSA SecurID into the jump-off terminal servers',
+    NETOPS,
+    [DESK, NETOPS],
+  );
   b.rel('DEPENDS_ON', REMOTE, [VPN, JUMP, DIRECTORY]);
 
-  const VMS_SERVICE = service('Video Management Service', 'critical', 'End-to-end VMS: ingest, encryption, licence generation and delivery to the CMS', VMSTEAM, [DESK, VMSTEAM]);
+  const VMS_SERVICE = service(
+    'Video Management Service',
+    'critical',
+    'End-to-end VMS: ingest, encryption, licence generation and delivery to the CMS',
+    VMSTEAM,
+    [DESK, VMSTEAM],
+  );
   b.rel('DEPENDS_ON', VMS_SERVICE, [VMS, ING_POOL, ENC_POOL, VMS_LICGEN, VMS_DELIVERY, INTEGRATION, DIRECTORY]);
-  const LICENCE = service('Licence Service', 'critical', 'Issues playback licences for protected video after Geo-IP checks', VMSTEAM, [DESK, VMSTEAM], 'https://licence.channelsport.com');
+  const LICENCE = service(
+    'Licence Service',
+    'critical',
+    'Issues playback licences for protected video after Geo-IP checks',
+    VMSTEAM,
+    [DESK, VMSTEAM],
+    'https://licence.channelsport.com',
+  );
   b.rel('DEPENDS_ON', LICENCE, [LWS_APP, VS_LWS]);
-  const WEBSITE = service('channelsport.com Website', 'critical', 'The public website: news, live match coverage and video', VMSTEAM, [DESK, MSAPPS, VMSTEAM], 'https://www.channelsport.com');
+  const WEBSITE = service(
+    'channelsport.com Website',
+    'critical',
+    'The public website: news, live match coverage and video',
+    VMSTEAM,
+    [DESK, MSAPPS, VMSTEAM],
+    'https://www.channelsport.com',
+  );
   b.rel('DEPENDS_ON', WEBSITE, [WWW_APP, VS_WWW]);
   b.rel('RUNS_ON', WEBSITE, WEB_FARM);
-  const DELIVERY = service('Video Delivery (CDN)', 'critical', 'Streaming of encrypted VOD assets to viewers through the CDN', NETOPS, [DESK, NETOPS]);
+  const DELIVERY = service(
+    'Video Delivery (CDN)',
+    'critical',
+    'Streaming of encrypted VOD assets to viewers through the CDN',
+    NETOPS,
+    [DESK, NETOPS],
+  );
   b.rel('DEPENDS_ON', DELIVERY, [CDN, VS_ORIGIN]);
-  const FORUMS = service('Community Forums', 'medium', 'forums.channelsport.com fan community', MSAPPS, [DESK, MSAPPS], 'https://forums.channelsport.com');
+  const FORUMS = service(
+    'Community Forums',
+    'medium',
+    'forums.channelsport.com fan community',
+    MSAPPS,
+    [DESK, MSAPPS],
+    'https://forums.channelsport.com',
+  );
   b.rel('DEPENDS_ON', FORUMS, FORUM_APP);
-  const EDITING = service('Content Editing', 'critical', 'Real-time content production by the editors at Brentford, through the CMS and VMS over the office WAN link', VMSTEAM, [DESK, VMSTEAM, CONTACTS]);
+  const EDITING = service(
+    'Content Editing',
+    'critical',
+    'Real-time content production by the editors at Brentford, through the CMS and VMS over the office WAN link',
+    VMSTEAM,
+    [DESK, VMSTEAM, CONTACTS],
+  );
   b.rel('DEPENDS_ON', EDITING, [CMS, VS_CMS, VMS, DESKS, BRN_RTR, DIRECTORY]);
-  const NFA_SITE = service('Northern Film Archive Website', 'medium', 'Public website and clip viewer of the archive', NFAIT, [DESK, VIRT], 'https://www.northernfilmarchive.org.uk');
+  const NFA_SITE = service(
+    'Northern Film Archive Website',
+    'medium',
+    'Public website and clip viewer of the archive',
+    NFAIT,
+    [DESK, VIRT],
+    'https://www.northernfilmarchive.org.uk',
+  );
   b.rel('DEPENDS_ON', NFA_SITE, [NFA_APP, NFA_FARM]);
 
   // Backups: everything with data is backed up by the Backup Service (no outage propagates that way).
-  b.rel('BACKED_UP_BY', [DB_VMS, DB_LIC, DB_CMS, DB_PUB, DB_MSGBOX, DB_BTMGMT, DB_DTA, DB_ORION, DB_FORUM, DB_NFA, DB_GEO], BACKUP);
-  b.rel('BACKED_UP_BY', [...WEB, ...LWS, LIC, DLV, ...CMS_VMS, ...BTS, OVO, ORION, HPSM, FORUM, ...NFA_WEB, NAS_MEDIA, LON_DC, MAN_DC], BACKUP);
+  b.rel(
+    'BACKED_UP_BY',
+    [DB_VMS, DB_LIC, DB_CMS, DB_PUB, DB_MSGBOX, DB_BTMGMT, DB_DTA, DB_ORION, DB_FORUM, DB_NFA, DB_GEO],
+    BACKUP,
+  );
+  b.rel(
+    'BACKED_UP_BY',
+    [...WEB, ...LWS, LIC, DLV, ...CMS_VMS, ...BTS, OVO, ORION, HPSM, FORUM, ...NFA_WEB, NAS_MEDIA, LON_DC, MAN_DC],
+    BACKUP,
+  );
 
   // ---------------------------------------------------------------- business services and subscriptions
-  const business = (name: string, criticality: string, description: string, owner: string, support: string[], dependsOn: string[]): string => {
+  const business = (
+    name: string,
+    criticality: string,
+    description: string,
+    owner: string,
+    support: string[],
+    dependsOn: string[],
+  ): string => {
     b.ci('BusinessService', name, { criticality, description }, { owner, support });
     b.rel('DEPENDS_ON', name, dependsOn);
     return name;
   };
-  const VOD = business('Online Video (VOD)', 'critical', 'On-demand video on channelsport.com with territorial licensing', SDM, [DESK, VMSTEAM], [VMS_SERVICE, LICENCE, DELIVERY, WEBSITE]);
-  const RWC = business('Rugby World Cup Coverage', 'critical', 'Live and on-demand tournament coverage; advertising revenue comes from click-through on the .com site', SDM, [DESK, VMSTEAM], [WEBSITE, EDITING, VOD, FORUMS]);
-  const ARCHIVE = business('Film Archive Online', 'medium', 'Online access to the Northern Film Archive collection', SDM, [DESK], [NFA_SITE, VMS_SERVICE]);
-  const HOSTING = business('Managed Hosting', 'high', 'Hosting, monitoring, backup and 24x7 support of customer platforms', SDM, [DESK], [BACKUP, MONITORING, SERVICE_DESK, REMOTE, DIRECTORY]);
+  const VOD = business(
+    'Online Video (VOD)',
+    'critical',
+    'On-demand video on channelsport.com with territorial licensing',
+    SDM,
+    [DESK, VMSTEAM],
+    [VMS_SERVICE, LICENCE, DELIVERY, WEBSITE],
+  );
+  const RWC = business(
+    'Rugby World Cup Coverage',
+    'critical',
+    'Live and on-demand tournament coverage; advertising revenue comes from click-through on the .com site',
+    SDM,
+    [DESK, VMSTEAM],
+    [WEBSITE, EDITING, VOD, FORUMS],
+  );
+  const ARCHIVE = business(
+    'Film Archive Online',
+    'medium',
+    'Online access to the Northern Film Archive collection',
+    SDM,
+    [DESK],
+    [NFA_SITE, VMS_SERVICE],
+  );
+  const HOSTING = business(
+    'Managed Hosting',
+    'high',
+    'Hosting, monitoring, backup and 24x7 support of customer platforms',
+    SDM,
+    [DESK],
+    [BACKUP, MONITORING, SERVICE_DESK, REMOTE, DIRECTORY],
+  );
 
   b.rel('SUBSCRIBES_TO', CSM, [VOD, RWC, HOSTING, WEBSITE, EDITING, LICENCE, GEOIP]);
   b.rel('SUBSCRIBES_TO', NFA, [ARCHIVE, HOSTING, BACKUP, VMS_SERVICE]);
@@ -538,7 +1119,9 @@ export async function loadDemo(services: Services): Promise<ImportResult> {
       return rel ? `${end(rel.from)} -[${rel.type}]-> ${end(rel.to)}` : '?';
     };
     const lines = result.rejected.map((r) => `  ${r.kind} ${r.index} (${describe(r.kind, r.index)}): ${r.reason}`);
-    throw new Error(`demo CMDB import rejected ${result.rejected.length} entr${result.rejected.length === 1 ? 'y' : 'ies'}:\n${lines.join('\n')}`);
+    throw new Error(
+      `demo CMDB import rejected ${result.rejected.length} entr${result.rejected.length === 1 ? 'y' : 'ies'}:\n${lines.join('\n')}`,
+    );
   }
   return result;
 }

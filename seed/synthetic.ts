@@ -73,17 +73,131 @@ const TEAMS: ReadonlyArray<readonly [Team, string]> = [
   ['app', 'Application Support'],
 ];
 
-const FIRST_NAMES = ['Alex', 'Sam', 'Jordan', 'Priya', 'Chen', 'Maria', 'Tom', 'Aisha', 'Lukas', 'Fatima', 'Kenji', 'Olivia', 'Rahul', 'Sofia', 'Daniel', 'Nina', 'Omar', 'Grace', 'Ivan', 'Zoe', 'Mateo', 'Hannah', 'Yusuf', 'Elena', 'Ben', 'Leila', 'Marco', 'Chloe', 'Arjun', 'Freya'];
-const LAST_NAMES = ['Smith', 'Patel', 'Nguyen', 'Garcia', 'Muller', 'Okafor', 'Kowalski', 'Rossi', 'Tanaka', 'Silva', 'Brown', 'Haddad', 'Jensen', 'Dubois', 'Novak', 'Kim', 'Murphy', 'Ahmed', 'Larsen', 'Costa', 'Fischer', 'Walsh', 'Singh', 'Moreau', 'Ivanova', 'Evans', 'Lopez', 'Berg', 'Chowdhury', 'Reid'];
-const TIMEZONES = ['Europe/London', 'Europe/London', 'Europe/London', 'America/Los_Angeles', 'America/New_York', 'Asia/Singapore', 'Europe/Berlin', 'Asia/Kolkata'];
-const TITLES = ['Support Engineer', 'Senior Engineer', 'Technical Lead', 'Service Delivery Manager', 'On-call Engineer', 'Team Leader'];
+const FIRST_NAMES = [
+  'Alex',
+  'Sam',
+  'Jordan',
+  'Priya',
+  'Chen',
+  'Maria',
+  'Tom',
+  'Aisha',
+  'Lukas',
+  'Fatima',
+  'Kenji',
+  'Olivia',
+  'Rahul',
+  'Sofia',
+  'Daniel',
+  'Nina',
+  'Omar',
+  'Grace',
+  'Ivan',
+  'Zoe',
+  'Mateo',
+  'Hannah',
+  'Yusuf',
+  'Elena',
+  'Ben',
+  'Leila',
+  'Marco',
+  'Chloe',
+  'Arjun',
+  'Freya',
+];
+const LAST_NAMES = [
+  'Smith',
+  'Patel',
+  'Nguyen',
+  'Garcia',
+  'Muller',
+  'Okafor',
+  'Kowalski',
+  'Rossi',
+  'Tanaka',
+  'Silva',
+  'Brown',
+  'Haddad',
+  'Jensen',
+  'Dubois',
+  'Novak',
+  'Kim',
+  'Murphy',
+  'Ahmed',
+  'Larsen',
+  'Costa',
+  'Fischer',
+  'Walsh',
+  'Singh',
+  'Moreau',
+  'Ivanova',
+  'Evans',
+  'Lopez',
+  'Berg',
+  'Chowdhury',
+  'Reid',
+];
+const TIMEZONES = [
+  'Europe/London',
+  'Europe/London',
+  'Europe/London',
+  'America/Los_Angeles',
+  'America/New_York',
+  'Asia/Singapore',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+];
+const TITLES = [
+  'Support Engineer',
+  'Senior Engineer',
+  'Technical Lead',
+  'Service Delivery Manager',
+  'On-call Engineer',
+  'Team Leader',
+];
 
-const SERVER_MODELS = ['HP ProLiant DL380 Gen10', 'HP ProLiant DL360 Gen10', 'Dell PowerEdge R740', 'Dell PowerEdge R640', 'Lenovo ThinkSystem SR650', 'Cisco UCS C240 M5'];
+const SERVER_MODELS = [
+  'HP ProLiant DL380 Gen10',
+  'HP ProLiant DL360 Gen10',
+  'Dell PowerEdge R740',
+  'Dell PowerEdge R640',
+  'Lenovo ThinkSystem SR650',
+  'Cisco UCS C240 M5',
+];
 const LINUX = ['Red Hat Enterprise Linux 8.8', 'Red Hat Enterprise Linux 9.2', 'Ubuntu 22.04 LTS', 'Rocky Linux 9.3'];
 const WINDOWS = ['Windows Server 2019 Standard', 'Windows Server 2022 Standard', 'Windows Server 2022 Datacenter'];
 const HYPERVISORS = ['VMware ESXi 7.0 U3', 'VMware ESXi 8.0 U2'];
-const VENDORS = ['In-house', 'In-house', 'Microsoft', 'Oracle', 'SAP', 'Atlassian', 'Adobe', 'Elastic', 'Red Hat', 'Salesforce', 'ServiceNow', 'Kaltura'];
-const APP_KINDS = ['Portal', 'API', 'Billing', 'CRM', 'Media Ingest', 'Transcoder', 'Search', 'Reporting', 'Payments', 'Identity', 'Catalogue', 'Scheduler', 'Messaging', 'Analytics', 'CMS'];
+const VENDORS = [
+  'In-house',
+  'In-house',
+  'Microsoft',
+  'Oracle',
+  'SAP',
+  'Atlassian',
+  'Adobe',
+  'Elastic',
+  'Red Hat',
+  'Salesforce',
+  'ServiceNow',
+  'Kaltura',
+];
+const APP_KINDS = [
+  'Portal',
+  'API',
+  'Billing',
+  'CRM',
+  'Media Ingest',
+  'Transcoder',
+  'Search',
+  'Reporting',
+  'Payments',
+  'Identity',
+  'Catalogue',
+  'Scheduler',
+  'Messaging',
+  'Analytics',
+  'CMS',
+];
 const ENGINES: ReadonlyArray<readonly [string, string]> = [
   ['SQL Server', '2019 CU22'],
   ['SQL Server', '2022 CU10'],
@@ -163,10 +277,12 @@ class Generator {
 }
 
 /** Splits `total` items over `parts` buckets as evenly as possible: the bucket of item i. */
-const bucketOf = (i: number, total: number, parts: number): number => Math.min(parts - 1, Math.floor((i * parts) / Math.max(1, total)));
+const bucketOf = (i: number, total: number, parts: number): number =>
+  Math.min(parts - 1, Math.floor((i * parts) / Math.max(1, total)));
 
 export function syntheticDataset(ciCount: number, seed = 1): ImportData {
-  if (!Number.isInteger(ciCount) || ciCount < 1) throw new Error(`syntheticDataset: ciCount must be a positive integer, got ${ciCount}`);
+  if (!Number.isInteger(ciCount) || ciCount < 1)
+    throw new Error(`syntheticDataset: ciCount must be a positive integer, got ${ciCount}`);
   const g = new Generator(mulberry32(seed));
   const N = ciCount;
 
@@ -179,7 +295,10 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
     const n = (perLabel.get(label) ?? 0) + 1;
     perLabel.set(label, n);
     const name = `${label} ${pad(n, 2)}`;
-    const ref = g.party('Group', name, { email: `${team}-${pad(i + 1, 3)}@ops.example.net`, description: `${label} team` });
+    const ref = g.party('Group', name, {
+      email: `${team}-${pad(i + 1, 3)}@ops.example.net`,
+      description: `${label} team`,
+    });
     const list = groupsByTeam.get(team) ?? [];
     list.push(ref);
     groupsByTeam.set(team, list);
@@ -191,7 +310,10 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   for (let i = 0; i < peopleCount; i++) {
     const first = FIRST_NAMES[i % FIRST_NAMES.length] as string;
     const last = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length] as string;
-    const suffix = i >= FIRST_NAMES.length * LAST_NAMES.length ? ` ${Math.floor(i / (FIRST_NAMES.length * LAST_NAMES.length)) + 1}` : '';
+    const suffix =
+      i >= FIRST_NAMES.length * LAST_NAMES.length
+        ? ` ${Math.floor(i / (FIRST_NAMES.length * LAST_NAMES.length)) + 1}`
+        : '';
     const name = `${first} ${last}${suffix}`;
     const person = g.party('Person', name, {
       email: `${name.toLowerCase().replace(/ /g, '.')}@ops.example.net`,
@@ -204,12 +326,22 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
 
   g.party('Organization', 'Synthetic Hosting Ltd', { orgType: 'internal', domain: 'ops.example.net', country: 'GB' });
   for (const [i, vendor] of ['Storage Supplier', 'Network Supplier', 'Backup Supplier', 'CDN Supplier'].entries()) {
-    g.party('Organization', `${vendor} ${pad(i + 1, 2)}`, { orgType: 'supplier', domain: `supplier${i + 1}.example.com`, country: 'US' });
+    g.party('Organization', `${vendor} ${pad(i + 1, 2)}`, {
+      orgType: 'supplier',
+      domain: `supplier${i + 1}.example.com`,
+      country: 'US',
+    });
   }
   const customerCount = Math.max(3, Math.min(200, Math.round(N / 800)));
   const customers: Ref[] = [];
   for (let i = 0; i < customerCount; i++) {
-    customers.push(g.party('Organization', `Customer ${pad(i + 1, 4)}`, { orgType: 'customer', domain: `customer${pad(i + 1, 4)}.example.com`, country: g.pick(CITIES)[1] }));
+    customers.push(
+      g.party('Organization', `Customer ${pad(i + 1, 4)}`, {
+        orgType: 'customer',
+        domain: `customer${pad(i + 1, 4)}.example.com`,
+        country: g.pick(CITIES)[1],
+      }),
+    );
   }
 
   const own = (ci: Ref, t: Team, also?: Team): void => {
@@ -245,7 +377,7 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   const hostCluster: number[] = new Array<number>(hypervisors).fill(-1);
   const hostClusterSizes: number[] = [];
   const hostClusterSite: number[] = [];
-  for (let i = 0; i < hypervisors; ) {
+  for (let i = 0; i < hypervisors;) {
     const site = hypervisorSite(i);
     let end = i;
     while (end < hypervisors && hypervisorSite(end) === site) end++;
@@ -262,7 +394,21 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   const sqlPairs = Math.floor(dbServers / 4);
   const vips = farms;
   const clustersTotal = hostClusterSizes.length + sqlPairs + farms;
-  const instances = Math.max(apps, N - fixed - servers - sites * racksPerSite - vms - volumes - databases - apps - services - businessServices - clustersTotal - vips);
+  const instances = Math.max(
+    apps,
+    N -
+      fixed -
+      servers -
+      sites * racksPerSite -
+      vms -
+      volumes -
+      databases -
+      apps -
+      services -
+      businessServices -
+      clustersTotal -
+      vips,
+  );
 
   // ------------------------------------------------------------ locations and network, per site
   const racks: Ref[][] = [];
@@ -272,13 +418,18 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   let deviceNo = 0;
   const device = (name: string, deviceType: string, model: string, site: number, version: string): Ref => {
     deviceNo += 1;
-    const ref = g.ci('NetworkDevice', name, {
-      deviceType,
-      hostname: name,
-      ipAddress: `10.${site + 1}.0.${deviceNo % 250}`,
-      serialNumber: `FTX${pad(deviceNo, 7)}`,
-      model,
-    }, version);
+    const ref = g.ci(
+      'NetworkDevice',
+      name,
+      {
+        deviceType,
+        hostname: name,
+        ipAddress: `10.${site + 1}.0.${deviceNo % 250}`,
+        serialNumber: `FTX${pad(deviceNo, 7)}`,
+        model,
+      },
+      version,
+    );
     own(ref, deviceType === 'other' ? 'storage' : 'network');
     return ref;
   };
@@ -291,7 +442,13 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   for (let s = 0; s < sites; s++) {
     const [city, country, timezone] = CITIES[s] as readonly [string, string, string];
     const dc = `dc${pad(s + 1, 2)}`;
-    const site = g.ci('Location', `${dc.toUpperCase()} ${city}`, { locationType: 'datacenter', city, country, timezone, address: `${g.int(1, 200)} Data Park, ${city}` });
+    const site = g.ci('Location', `${dc.toUpperCase()} ${city}`, {
+      locationType: 'datacenter',
+      city,
+      country,
+      timezone,
+      address: `${g.int(1, 200)} Data Park, ${city}`,
+    });
     own(site, 'dc');
     const siteRacks: Ref[] = [];
     for (let r = 0; r < racksPerSite; r++) {
@@ -302,14 +459,31 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
     }
     racks.push(siteRacks);
     const netRack = siteRacks[0] as Ref;
-    const routers = [1, 2].map((k) => device(`${dc}-rtr${pad(k, 2)}`, 'router', 'Cisco ASR 1001-X', s, 'IOS-XE 17.9.4'));
-    const firewalls = [1, 2].map((k) => device(`${dc}-fw${pad(k, 2)}`, 'firewall', 'Palo Alto PA-5220', s, 'PAN-OS 10.2.7'));
-    const cores = [1, 2].map((k) => device(`${dc}-core-sw${pad(k, 2)}`, 'switch', 'Cisco Nexus 93180YC-FX', s, 'NX-OS 10.3(4a)'));
+    const routers = [1, 2].map((k) =>
+      device(`${dc}-rtr${pad(k, 2)}`, 'router', 'Cisco ASR 1001-X', s, 'IOS-XE 17.9.4'),
+    );
+    const firewalls = [1, 2].map((k) =>
+      device(`${dc}-fw${pad(k, 2)}`, 'firewall', 'Palo Alto PA-5220', s, 'PAN-OS 10.2.7'),
+    );
+    const cores = [1, 2].map((k) =>
+      device(`${dc}-core-sw${pad(k, 2)}`, 'switch', 'Cisco Nexus 93180YC-FX', s, 'NX-OS 10.3(4a)'),
+    );
     const siteArrays: Ref[] = [];
-    for (let k = 0; k < arraysPerSite; k++) siteArrays.push(device(`${dc}-san${pad(k + 1, 2)}`, 'other', 'NetApp AFF A400', s, 'ONTAP 9.13.1'));
+    for (let k = 0; k < arraysPerSite; k++)
+      siteArrays.push(device(`${dc}-san${pad(k + 1, 2)}`, 'other', 'NetApp AFF A400', s, 'ONTAP 9.13.1'));
     const lbs = [1, 2].map((k) => {
       const name = `${dc}-lb${pad(k, 2)}`;
-      const ref = g.ci('LoadBalancer', name, { hostname: name, ipAddress: `10.${s + 1}.0.${200 + k}`, serialNumber: `f5-${dc}-${pad(k, 4)}`, model: 'F5 BIG-IP i5800' }, 'BIG-IP 16.1.4');
+      const ref = g.ci(
+        'LoadBalancer',
+        name,
+        {
+          hostname: name,
+          ipAddress: `10.${s + 1}.0.${200 + k}`,
+          serialNumber: `f5-${dc}-${pad(k, 4)}`,
+          model: 'F5 BIG-IP i5800',
+        },
+        'BIG-IP 16.1.4',
+      );
       own(ref, 'network');
       return ref;
     });
@@ -349,7 +523,8 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
     volumeRefs.push(ref);
     volumesBySite[site]?.push(ref);
   }
-  const siteVolume = (site: number): Ref => g.pick(volumesBySite[site]?.length ? (volumesBySite[site] as Ref[]) : volumeRefs);
+  const siteVolume = (site: number): Ref =>
+    g.pick(volumesBySite[site]?.length ? (volumesBySite[site] as Ref[]) : volumeRefs);
 
   // ------------------------------------------------------------ physical servers and their clusters
   let serialNo = 0;
@@ -381,7 +556,10 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   const hostClusterDatastores: Ref[][] = [];
   for (let c = 0; c < hostClusterSizes.length; c++) {
     const size = hostClusterSizes[c] as number;
-    const ref = g.ci('Cluster', `esx-cl-${pad(c + 1, 5)}`, { clusterType: 'vmware_ha', minimumMembers: Math.max(1, size - 1) });
+    const ref = g.ci('Cluster', `esx-cl-${pad(c + 1, 5)}`, {
+      clusterType: 'vmware_ha',
+      minimumMembers: Math.max(1, size - 1),
+    });
     own(ref, 'virt');
     const site = hostClusterSite[c] as number;
     const datastores = g.pickDistinct(volumesBySite[site] ?? volumeRefs, g.int(1, 3));
@@ -401,7 +579,12 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   for (let i = 0; i < dbServers; i++) {
     const site = dbServerSite(i);
     const windows = g.chance(0.5);
-    const ref = physical(`srv-${pad(++srvNo, 6)}`, site, g.pick(windows ? WINDOWS : LINUX), windows ? 'windows' : 'unix');
+    const ref = physical(
+      `srv-${pad(++srvNo, 6)}`,
+      site,
+      g.pick(windows ? WINDOWS : LINUX),
+      windows ? 'windows' : 'unix',
+    );
     g.rel('STORED_ON', ref, siteVolume(site));
     dbServerRefs.push({ ref, site });
   }
@@ -468,7 +651,12 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   const dbRefs: Ref[] = [];
   for (let i = 0; i < databases; i++) {
     const [engine, engineVersion] = g.pick(ENGINES);
-    const ref = g.ci('Database', `db-${pad(i + 1, 6)}`, { engine, engineVersion, sizeGb: Math.round(g.rnd() * 20000) / 10, environment: g.environment() });
+    const ref = g.ci('Database', `db-${pad(i + 1, 6)}`, {
+      engine,
+      engineVersion,
+      sizeGb: Math.round(g.rnd() * 20000) / 10,
+      environment: g.environment(),
+    });
     const r = g.rnd();
     let site: number;
     if (r < 0.4 && sqlClusterRefs.length) {
@@ -484,7 +672,8 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
       g.rel('RUNS_ON', ref, vmRefs[v] as Ref);
       site = vmSite[v] as number;
     }
-    for (const vol of g.pickDistinct(volumesBySite[site] ?? volumeRefs, g.chance(0.5) ? 2 : 1)) g.rel('STORED_ON', ref, vol);
+    for (const vol of g.pickDistinct(volumesBySite[site] ?? volumeRefs, g.chance(0.5) ? 2 : 1))
+      g.rel('STORED_ON', ref, vol);
     own(ref, 'dba', g.chance(0.3) ? 'app' : undefined);
     if (g.chance(0.8)) g.rel('BACKED_UP_BY', ref, g.pick(backupServices));
     dbRefs.push(ref);
@@ -496,7 +685,12 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   for (let i = 0; i < apps; i++) {
     const kind = g.pick(APP_KINDS);
     const vendor = g.pick(VENDORS);
-    const ref = g.ci('Application', `app-${pad(i + 1, 5)}`, { vendor, description: `${kind} application` }, `${g.int(1, 12)}.${g.int(0, 20)}.${g.int(0, 9)}`);
+    const ref = g.ci(
+      'Application',
+      `app-${pad(i + 1, 5)}`,
+      { vendor, description: `${kind} application` },
+      `${g.int(1, 12)}.${g.int(0, 20)}.${g.int(0, 9)}`,
+    );
     const owner = team('app');
     g.rel('OWNED_BY', ref, owner);
     g.rel('SUPPORTED_BY', ref, owner);
@@ -514,20 +708,28 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
     instancesPerApp[a] = (instancesPerApp[a] ?? 0) + 1;
   }
   // The most-instanced applications run in web farms behind a load-balancer virtual server.
-  const byInstances = Array.from({ length: apps }, (_, i) => i).sort((x, y) => (instancesPerApp[y] ?? 0) - (instancesPerApp[x] ?? 0) || x - y);
+  const byInstances = Array.from({ length: apps }, (_, i) => i).sort(
+    (x, y) => (instancesPerApp[y] ?? 0) - (instancesPerApp[x] ?? 0) || x - y,
+  );
   const farmOfApp: Array<Ref | undefined> = new Array<Ref | undefined>(apps).fill(undefined);
   const vipRefs: Ref[] = [];
   for (let f = 0; f < farms; f++) {
     const a = byInstances[f] as number;
     const members = instancesPerApp[a] ?? 1;
-    const farm = g.ci('Cluster', `farm-${pad(f + 1, 5)}`, { clusterType: 'web_farm', minimumMembers: Math.max(1, Math.floor(members / 2)) });
+    const farm = g.ci('Cluster', `farm-${pad(f + 1, 5)}`, {
+      clusterType: 'web_farm',
+      minimumMembers: Math.max(1, Math.floor(members / 2)),
+    });
     g.rel('OWNED_BY', farm, appOwner[a] as Ref);
     g.rel('SUPPORTED_BY', farm, appOwner[a] as Ref);
     g.rel('RUNS_ON', appRefs[a] as Ref, farm);
     farmOfApp[a] = farm;
     const site = f % sites;
     const vipName = `vs-${pad(f + 1, 5)}`;
-    const vip = g.ci('LoadBalancer', vipName, { vip: `192.0.2.${f % 250}:${g.pick([80, 443, 8443])}`, ipAddress: `10.${site + 1}.250.${f % 250}` });
+    const vip = g.ci('LoadBalancer', vipName, {
+      vip: `192.0.2.${f % 250}:${g.pick([80, 443, 8443])}`,
+      ipAddress: `10.${site + 1}.250.${f % 250}`,
+    });
     g.rel('DEPENDS_ON', vip, farm);
     g.rel('DEPENDS_ON', vip, lbPairs[site] as Ref);
     own(vip, 'network');
@@ -535,7 +737,10 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   }
   for (let i = 0; i < instances; i++) {
     const a = instanceApp[i] as number;
-    const ref = g.ci('ApplicationInstance', `ai-${pad(i + 1, 6)}`, { environment: g.environment(), port: g.pick([80, 443, 8080, 8443, 9000, 5000]) });
+    const ref = g.ci('ApplicationInstance', `ai-${pad(i + 1, 6)}`, {
+      environment: g.environment(),
+      port: g.pick([80, 443, 8080, 8443, 9000, 5000]),
+    });
     g.rel('INSTANCE_OF', ref, appRefs[a] as Ref);
     g.rel('RUNS_ON', ref, g.pick(vmRefs));
     const farm = farmOfApp[a];
@@ -555,7 +760,10 @@ export function syntheticDataset(ciCount: number, seed = 1): ImportData {
   }
   const businessRefs: Ref[] = [];
   for (let i = 0; i < businessServices; i++) {
-    const ref = g.ci('BusinessService', `bs-${pad(i + 1, 5)}`, { criticality: g.pick(['medium', 'high', 'critical']), description: `${g.pick(APP_KINDS)} offering` });
+    const ref = g.ci('BusinessService', `bs-${pad(i + 1, 5)}`, {
+      criticality: g.pick(['medium', 'high', 'critical']),
+      description: `${g.pick(APP_KINDS)} offering`,
+    });
     for (const svc of g.pickDistinct(serviceRefs, g.int(3, 6))) g.rel('DEPENDS_ON', ref, svc);
     own(ref, 'sdm', 'desk');
     businessRefs.push(ref);

@@ -22,7 +22,10 @@ export async function connect(log: (line: string) => void = console.log): Promis
     const state = await startLocalNeo4j({ ...devInstanceOptions(), log });
     uri = state.uri;
   }
-  const db = new Db(createDriver({ uri, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD }), config.NEO4J_DATABASE);
+  const db = new Db(
+    createDriver({ uri, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD }),
+    config.NEO4J_DATABASE,
+  );
   await db.driver.verifyConnectivity();
   return { config, db };
 }

@@ -33,5 +33,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean);
-  return { ...parsed.data, sourcePrecedence: split(parsed.data.SOURCE_PRECEDENCE), defaultRoles: split(parsed.data.DEFAULT_ROLES) };
+  return {
+    ...parsed.data,
+    sourcePrecedence: split(parsed.data.SOURCE_PRECEDENCE),
+    defaultRoles: split(parsed.data.DEFAULT_ROLES),
+  };
 }

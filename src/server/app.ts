@@ -1,6 +1,9 @@
 /** Apollo Server over the composed schema; `contextFor` builds the per-request context (actor, loaders). */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
 import { analysisResolvers } from '../modules/analysis';
 import { historyResolvers } from '../modules/history';
@@ -48,7 +51,10 @@ export function createApollo(): ApolloServer<GraphQLContext> {
 }
 
 /** Reads the actor from X-Actor (and roles from X-Actor-Roles); no header means anonymous. */
-export function actorFromHeaders(headers: Record<string, string | string[] | undefined>, defaultRoles: string[]): Actor | null {
+export function actorFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  defaultRoles: string[],
+): Actor | null {
   const header = (name: string): string | undefined => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -63,5 +69,10 @@ export function actorFromHeaders(headers: Record<string, string | string[] | und
 }
 
 export function contextFor(services: Services, actor: Actor | null): GraphQLContext {
-  return { actor, services, loaders: createCmdbLoaders(services.db), ticketLoaders: createTicketLoaders(services.tickets, services.changes) };
+  return {
+    actor,
+    services,
+    loaders: createCmdbLoaders(services.db),
+    ticketLoaders: createTicketLoaders(services.tickets, services.changes),
+  };
 }

@@ -10,7 +10,10 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-export async function startHttp(services: Services, options: { host: string; port: number; defaultRoles: string[] }): Promise<HttpServer> {
+export async function startHttp(
+  services: Services,
+  options: { host: string; port: number; defaultRoles: string[] },
+): Promise<HttpServer> {
   const apollo = createApollo();
   const { url } = await startStandaloneServer(apollo, {
     listen: { host: options.host, port: options.port },

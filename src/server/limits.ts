@@ -3,7 +3,11 @@ import { GraphQLError, Kind, type ASTVisitor, type ValidationContext, type Selec
 /** Refuses operations nested deeper than `max` fields (fragments included). */
 export function depthLimit(max: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map(context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+    const fragments = new Map(
+      context
+        .getDocument()
+        .definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+    );
     const depthOf = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
       if (!set) return depth;
       let deepest = depth;
@@ -20,7 +24,10 @@ export function depthLimit(max: number) {
     return {
       OperationDefinition(node) {
         const depth = depthOf(node.selectionSet, 0, new Set());
-        if (depth > max) context.reportError(new GraphQLError(`operation is ${depth} levels deep; the limit is ${max}`, { nodes: [node] }));
+        if (depth > max)
+          context.reportError(
+            new GraphQLError(`operation is ${depth} levels deep; the limit is ${max}`, { nodes: [node] }),
+          );
       },
     };
   };

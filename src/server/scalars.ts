@@ -9,11 +9,13 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
   description: 'ISO-8601 date-time in UTC',
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   parseValue: (value) => {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badInput(`DateTime must be an ISO-8601 string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw badInput(`DateTime must be an ISO-8601 string, got ${JSON.stringify(value)}`);
     return new Date(value).toISOString();
   },
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value))) throw badInput('DateTime must be an ISO-8601 string');
+    if (ast.kind !== Kind.STRING || Number.isNaN(Date.parse(ast.value)))
+      throw badInput('DateTime must be an ISO-8601 string');
     return new Date(ast.value).toISOString();
   },
 });

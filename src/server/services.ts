@@ -8,7 +8,9 @@ import type { Services } from './context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
   const registries = new RegistryStore(db);
-  const precedence = config.sourcePrecedence.includes(MANUAL_SOURCE) ? config.sourcePrecedence : [MANUAL_SOURCE, ...config.sourcePrecedence];
+  const precedence = config.sourcePrecedence.includes(MANUAL_SOURCE)
+    ? config.sourcePrecedence
+    : [MANUAL_SOURCE, ...config.sourcePrecedence];
   const analysis = new AnalysisService(db, registries);
   const cmdb = new CmdbService(db, registries);
   const tickets = new TicketService(db, analysis, registries);

@@ -4,7 +4,9 @@ import { DEV_INSTANCE, devInstanceOptions } from './dev-instance';
 
 async function main(command: string | undefined): Promise<number> {
   if (process.env.NEO4J_URI) {
-    console.log(`NEO4J_URI is set (${process.env.NEO4J_URI}): that server is used; nothing to ${command ?? 'do'} here.`);
+    console.log(
+      `NEO4J_URI is set (${process.env.NEO4J_URI}): that server is used; nothing to ${command ?? 'do'} here.`,
+    );
     return 0;
   }
   switch (command) {

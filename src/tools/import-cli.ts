@@ -18,7 +18,11 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { files: [], atomic: false, actor: process.env.SERVICEGRAPH_ACTOR ?? `cli:${process.env.USER ?? 'unknown'}` };
+  const args: Args = {
+    files: [],
+    atomic: false,
+    actor: process.env.SERVICEGRAPH_ACTOR ?? `cli:${process.env.USER ?? 'unknown'}`,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--source') args.source = argv[++i];
@@ -27,7 +31,8 @@ function parseArgs(argv: string[]): Args {
     else if (arg.startsWith('--')) throw new ImportFileError(`unknown option ${arg}`);
     else args.files.push(arg);
   }
-  if (!args.files.length) throw new ImportFileError('usage: npm run import -- FILE [FILE ...] [--source NAME] [--atomic]');
+  if (!args.files.length)
+    throw new ImportFileError('usage: npm run import -- FILE [FILE ...] [--source NAME] [--atomic]');
   return args;
 }
 
@@ -62,16 +67,21 @@ async function main(): Promise<number> {
         data.relations?.push(...(part.relations ?? []));
       } else throw new ImportFileError(`${file}: expected a .json or .csv file`);
     }
-    process.stderr.write(`importing ${data.items.length} items and ${data.relations?.length ?? 0} relations from source "${data.source}"${data.atomic ? ' (atomic)' : ''}\n`);
+    process.stderr.write(
+      `importing ${data.items.length} items and ${data.relations?.length ?? 0} relations from source "${data.source}"${data.atomic ? ' (atomic)' : ''}\n`,
+    );
     const started = Date.now();
-    const result = await runtime.services.imports.importCMDB({ id: args.actor, roles: ['editor'] }, data, { onProgress: progressPrinter() });
+    const result = await runtime.services.imports.importCMDB({ id: args.actor, roles: ['editor'] }, data, {
+      onProgress: progressPrinter(),
+    });
     const seconds = (Date.now() - started) / 1000;
     console.log(
       `${result.applied ? 'applied' : 'NOT applied (atomic, something was rejected)'} in ${seconds.toFixed(1)} s: ` +
         `${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged; ` +
         `relations ${result.relationsCreated} created, ${result.relationsUnchanged} unchanged; ${result.rejected.length} rejected`,
     );
-    for (const r of result.rejected.slice(0, 100)) console.log(`  rejected ${r.kind.toLowerCase()} ${r.index}: ${r.reason}`);
+    for (const r of result.rejected.slice(0, 100))
+      console.log(`  rejected ${r.kind.toLowerCase()} ${r.index}: ${r.reason}`);
     if (result.rejected.length > 100) console.log(`  ... and ${result.rejected.length - 100} more`);
     return result.applied ? 0 : 2;
   } finally {
@@ -82,7 +92,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ImportFileError || error instanceof AppError || error instanceof SyntaxError ? error.message : error);
+    console.error(
+      error instanceof ImportFileError || error instanceof AppError || error instanceof SyntaxError
+        ? error.message
+        : error,
+    );
     process.exit(1);
   },
 );

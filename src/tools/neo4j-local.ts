@@ -107,11 +107,27 @@ export function ensureJars(log: (line: string) => void = () => undefined): void 
   log(`fetching Neo4j ${NEO4J_VERSION} jars from Maven Central (once) ...`);
   rmSync(LIB, { recursive: true, force: true });
   rmSync(PLUGINS, { recursive: true, force: true });
-  const mvn = spawnSync('mvn', ['-B', '-q', '-f', POM, `-Dneo4j.version=${NEO4J_VERSION}`, `-Dapoc.version=${APOC_VERSION}`, `-Dneo4j.lib=${LIB}`, `-Dneo4j.plugins=${PLUGINS}`, 'package'], {
-    encoding: 'utf8',
-  });
+  const mvn = spawnSync(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      '-f',
+      POM,
+      `-Dneo4j.version=${NEO4J_VERSION}`,
+      `-Dapoc.version=${APOC_VERSION}`,
+      `-Dneo4j.lib=${LIB}`,
+      `-Dneo4j.plugins=${PLUGINS}`,
+      'package',
+    ],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (mvn.status !== 0) {
-    throw new LocalNeo4jError(`Maven could not fetch Neo4j (exit ${mvn.status}):\n${(mvn.stdout + mvn.stderr).slice(-3000)}`);
+    throw new LocalNeo4jError(
+      `Maven could not fetch Neo4j (exit ${mvn.status}):\n${(mvn.stdout + mvn.stderr).slice(-3000)}`,
+    );
   }
   const jars = readdirSync(LIB).filter((f) => f.endsWith('.jar')).length;
   writeFileSync(marker, `${jars} jars\n`);

@@ -60,20 +60,30 @@ const ROOT = `query ($input: RootCauseInput!) { rootCauseCandidates(input: $inpu
 async function importSynthetic(h: Harness, ciCount: number, log: (line: string) => void): Promise<number> {
   await h.reset();
   const data = syntheticDataset(ciCount, 1);
-  const importSeconds = (await ms(async () => {
-    const r = await h.services.imports.importCMDB(ADMIN, data);
-    if (r.rejected.length) throw new Error('synthetic import rejected items');
-  })) / 1000;
-  log(`analysis ${ciCount}: imported ${data.items.length} items, ${data.relations?.length} relations in ${importSeconds.toFixed(1)} s`);
+  const importSeconds =
+    (await ms(async () => {
+      const r = await h.services.imports.importCMDB(ADMIN, data);
+      if (r.rejected.length) throw new Error('synthetic import rejected items');
+    })) / 1000;
+  log(
+    `analysis ${ciCount}: imported ${data.items.length} items, ${data.relations?.length} relations in ${importSeconds.toFixed(1)} s`,
+  );
   return importSeconds;
 }
 
-export async function benchAnalysis(h: Harness, ciCount: number, iterations: number, log: (line: string) => void): Promise<AnalysisBenchResult> {
+export async function benchAnalysis(
+  h: Harness,
+  ciCount: number,
+  iterations: number,
+  log: (line: string) => void,
+): Promise<AnalysisBenchResult> {
   const importSeconds = await importSynthetic(h, ciCount, log);
   const asOf = new Date().toISOString();
   await new Promise((r) => setTimeout(r, 50));
   const all = await h.cypher('MATCH (c:CI) RETURN c.id AS id, c.class AS class');
-  const hubs = await h.cypher("MATCH (n:NetworkDevice)<-[r]-() WITH n, count(r) AS d ORDER BY d DESC LIMIT 3 RETURN n.id AS id");
+  const hubs = await h.cypher(
+    'MATCH (n:NetworkDevice)<-[r]-() WITH n, count(r) AS d ORDER BY d DESC LIMIT 3 RETURN n.id AS id',
+  );
   const apps = all.filter((c) => c.class === 'ApplicationInstance');
   const random = mulberry32(7);
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
@@ -83,13 +93,22 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
   const raw = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => h.db.readTx(work);
   const services = serviceClasses(registry);
 
-  type Scenario = { name: string; input: () => unknown; api: (x: any) => Promise<unknown>; raw: (x: any) => Promise<unknown> };
+  type Scenario = {
+    name: string;
+    input: () => unknown;
+    api: (x: any) => Promise<unknown>;
+    raw: (x: any) => Promise<unknown>;
+  };
   const impactRaw = (ids: string[], at?: string) =>
     raw(async (tx) => {
       // As ServiceGraph reads it: now, subscriptions come with the closure; as of a moment, in a second statement.
-      if (!at) return analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, { subscribersOf: services });
+      if (!at)
+        return analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, { subscribersOf: services });
       const closure = await analysisRepo.impactClosure(tx, ids, impactFilter, 6, MAX_AFFECTED + 1, { at });
-      await analysisRepo.subscribers(tx, closure.nodes.filter((n) => services.includes(n.class)).map((n) => n.id));
+      await analysisRepo.subscribers(
+        tx,
+        closure.nodes.filter((n) => services.includes(n.class)).map((n) => n.id),
+      );
       return closure;
     });
   const scenarios: Scenario[] = [
@@ -154,8 +173,16 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
     }
     const api = stat(apiSamples);
     const rawStat = stat(rawSamples);
-    scenarioResults.push({ scenario: s.name, api, raw: rawStat, ratioP50: api.p50 / rawStat.p50, ratioP99: api.p99 / rawStat.p99 });
-    log(`  ${s.name}: API p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | raw p50 ${rawStat.p50.toFixed(1)} ms p99 ${rawStat.p99.toFixed(1)} ms`);
+    scenarioResults.push({
+      scenario: s.name,
+      api,
+      raw: rawStat,
+      ratioP50: api.p50 / rawStat.p50,
+      ratioP99: api.p99 / rawStat.p99,
+    });
+    log(
+      `  ${s.name}: API p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | raw p50 ${rawStat.p50.toFixed(1)} ms p99 ${rawStat.p99.toFixed(1)} ms`,
+    );
   }
 
   // Baseline diff: a baseline of everything, a few changes, then the diff to now.
@@ -176,6 +203,8 @@ export async function benchAnalysis(h: Harness, ciCount: number, iterations: num
         for (const at of [baseline.takenAt, now]) await historyRepo.snapshotCIs(tx, at, [], {}, touched);
       }),
     )) / 1000;
-  log(`  baseline diff (whole CMDB): ${baselineDiffSeconds.toFixed(2)} s; the same statements raw: ${rawSnapshotPairSeconds.toFixed(2)} s`);
+  log(
+    `  baseline diff (whole CMDB): ${baselineDiffSeconds.toFixed(2)} s; the same statements raw: ${rawSnapshotPairSeconds.toFixed(2)} s`,
+  );
   return { ciCount, importSeconds, scenarios: scenarioResults, baselineDiffSeconds, rawSnapshotPairSeconds };
 }

@@ -21,7 +21,11 @@ export interface ImportBenchResult {
 const RAW_BATCH = 5000;
 
 /** The floor: CREATE the same nodes, identifier nodes and relationships with plain UNWIND batches. */
-export async function rawImport(h: Harness, data: ImportData, log: (line: string) => void = () => undefined): Promise<void> {
+export async function rawImport(
+  h: Harness,
+  data: ImportData,
+  log: (line: string) => void = () => undefined,
+): Promise<void> {
   const registry = new Registry();
   const items = data.items.map((item) => {
     const cls = registry.getClass(item.class);
@@ -39,7 +43,11 @@ export async function rawImport(h: Harness, data: ImportData, log: (line: string
       name: item.name,
       status: cls?.kind === 'party' ? null : (item.status ?? 'LIVE').toUpperCase(),
       props,
-      identifiers: Object.entries(identifiers).map(([name, value]) => ({ key: identifierKey(item.class, name, value), name, value })),
+      identifiers: Object.entries(identifiers).map(([name, value]) => ({
+        key: identifierKey(item.class, name, value),
+        name,
+        value,
+      })),
     };
   });
   const session = h.db.driver.session();
@@ -89,9 +97,19 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-export async function benchImport(h: Harness, ciCount: number, rounds: number, log: (line: string) => void): Promise<ImportBenchResult> {
+export async function benchImport(
+  h: Harness,
+  ciCount: number,
+  rounds: number,
+  log: (line: string) => void,
+): Promise<ImportBenchResult> {
   const data = syntheticDataset(ciCount, 1);
-  const result: ImportBenchResult = { ciCount, items: data.items.length, relations: data.relations?.length ?? 0, rounds: [] };
+  const result: ImportBenchResult = {
+    ciCount,
+    items: data.items.length,
+    relations: data.relations?.length ?? 0,
+    rounds: [],
+  };
   log(`import: ${result.items} items, ${result.relations} relations`);
   // Warm-up (JIT of Neo4j and Node, plan caches): a small import both ways, not measured.
   const warm = syntheticDataset(Math.min(5000, ciCount), 2);
@@ -116,12 +134,14 @@ export async function benchImport(h: Harness, ciCount: number, rounds: number, l
           }
         },
       });
-      if (r.rejected.length || r.created !== result.items) throw new Error(`import disagrees: ${JSON.stringify({ ...r, rejected: r.rejected.slice(0, 3) })}`);
+      if (r.rejected.length || r.created !== result.items)
+        throw new Error(`import disagrees: ${JSON.stringify({ ...r, rejected: r.rejected.slice(0, 3) })}`);
     });
     log(`  round ${round}: ServiceGraph import ${apiSeconds.toFixed(1)} s`);
     const reimportSeconds = await timed(async () => {
       const r = await h.services.imports.importCMDB(ADMIN, data);
-      if (r.unchanged !== result.items || r.relationsUnchanged !== result.relations) throw new Error(`re-import changed something: ${JSON.stringify({ ...r, rejected: r.rejected.length })}`);
+      if (r.unchanged !== result.items || r.relationsUnchanged !== result.relations)
+        throw new Error(`re-import changed something: ${JSON.stringify({ ...r, rejected: r.rejected.length })}`);
     });
     log(`  round ${round}: re-import unchanged ${reimportSeconds.toFixed(1)} s`);
     result.rounds.push({ rawSeconds, apiSeconds, reimportSeconds });

@@ -22,7 +22,15 @@ import { depthLimit } from '../../src/server/limits';
 import { loadTypeDefs } from '../../src/server/schema';
 import { int, type Tx } from '../../src/shared/db';
 import { ADMIN, EDITOR, type Harness } from '../helpers/harness';
-import { sameCandidates, sameDepths, sameIds, sameJson, samePage, type Candidate, type CIWithRelationships } from './peers/answers';
+import {
+  sameCandidates,
+  sameDepths,
+  sameIds,
+  sameJson,
+  samePage,
+  type Candidate,
+  type CIWithRelationships,
+} from './peers/answers';
 import { naiveContext } from './peers/naive';
 import { createNeo4jGraphQLPeer } from './peers/neo4j-graphql';
 import * as pgPeer from './peers/postgres';
@@ -71,7 +79,12 @@ export interface PeersBenchResult {
   cisInDatabase: number;
   relationshipsInDatabase: number;
   importSeconds: number;
-  postgres: { version: string; loadSeconds: number; rows: { entities: number; relationships: number }; impactPlan?: string[] };
+  postgres: {
+    version: string;
+    loadSeconds: number;
+    rows: { entities: number; relationships: number };
+    impactPlan?: string[];
+  };
   scenarios: PeerScenarioResult[];
   concurrency: ConcurrencyResult[];
   baseline: BaselineResult;
@@ -112,7 +125,8 @@ const HTTP = 'HTTP + Apollo';
 
 function stat(samples: number[]): Omit<SystemStat, 'system' | 'ratioP50' | 'ratioP99'> {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
   const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
   return { p50: at(0.5), p99: at(0.99), mean, n: samples.length, throughput: mean > 0 ? 1000 / mean : 0 };
 }
@@ -153,7 +167,12 @@ interface ScenarioDef<I> {
   check: (input: I, outputs: Map<string, unknown>) => void | Promise<void>;
 }
 
-async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: number, total: number): Promise<PeerScenarioResult> {
+async function measure<I>(
+  def: ScenarioDef<I>,
+  options: PeersOptions,
+  index: number,
+  total: number,
+): Promise<PeerScenarioResult> {
   const { log } = options;
   log(`  [${index}/${total}] ${def.name}: warm-up ${options.warmup} × ${def.systems.length} systems`);
   const samples = new Map<string, number[]>(def.systems.map((s) => [s.name, []]));
@@ -170,7 +189,8 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
     for (const system of order) {
       const before = options.counter?.();
       const { ms, value } = await timed(() => system.run(input));
-      if (system.name === SG && before !== undefined && trips === undefined) trips = (options.counter?.() ?? 0) - before;
+      if (system.name === SG && before !== undefined && trips === undefined)
+        trips = (options.counter?.() ?? 0) - before;
       outputs.set(system.name, def.reduce ? def.reduce(system.name, value) : value);
       if (record) samples.get(system.name)?.push(ms);
     }
@@ -180,7 +200,8 @@ async function measure<I>(def: ScenarioDef<I>, options: PeersOptions, index: num
   for (let i = 0; i < options.warmup; i++) await round(false);
   const started = Date.now();
   const more = (i: number): boolean =>
-    i < options.iterations || (i < (options.maxIterations ?? options.iterations) && Date.now() - started < (options.budgetMs ?? 0));
+    i < options.iterations ||
+    (i < (options.maxIterations ?? options.iterations) && Date.now() - started < (options.budgetMs ?? 0));
   let lastLog = started;
   let i = 0;
   for (; more(i); i++) {
@@ -221,14 +242,23 @@ type Gql = (query: string, variables: Record<string, unknown>) => Promise<Record
 
 /** Our schema executed by graphql-js alone: parse, validate (with our depth limit), execute — no Apollo, no HTTP. */
 function bareExecutor(h: Harness): Gql {
-  const schema: GraphQLSchema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: buildResolvers() as never });
+  const schema: GraphQLSchema = makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: buildResolvers() as never,
+  });
   const rules = [...specifiedRules, depthLimit(12)];
   return async (query, variables) => {
     const document: DocumentNode = parse(query);
     const errors = validate(schema, document, rules);
     if (errors.length) throw new Error(`validation: ${errors.map((e) => e.message).join('; ')}`);
-    const result = await execute({ schema, document, variableValues: variables, contextValue: contextFor(h.services, EDITOR) });
-    if (result.errors?.length) throw new Error(`bare graphql-js errors: ${result.errors.map((e) => e.message).join('; ')}`);
+    const result = await execute({
+      schema,
+      document,
+      variableValues: variables,
+      contextValue: contextFor(h.services, EDITOR),
+    });
+    if (result.errors?.length)
+      throw new Error(`bare graphql-js errors: ${result.errors.map((e) => e.message).join('; ')}`);
     return result.data as Record<string, any>;
   };
 }
@@ -257,11 +287,20 @@ const fromSgNode = (n: any): CIWithRelationships => ({
   })),
 });
 
-const fromPlainRow = (row: { id: string; name: string; class: string; relationships: Array<{ type: string; outgoing: boolean; ci: { id: string; name: string; class: string } | null }> }): CIWithRelationships => ({
+const fromPlainRow = (row: {
+  id: string;
+  name: string;
+  class: string;
+  relationships: Array<{ type: string; outgoing: boolean; ci: { id: string; name: string; class: string } | null }>;
+}): CIWithRelationships => ({
   id: row.id,
   name: row.name,
   class: row.class,
-  relationships: row.relationships.map((r) => ({ type: r.type, outgoing: r.outgoing, ci: r.ci ? { id: r.ci.id, name: r.ci.name, class: r.ci.class } : null })),
+  relationships: row.relationships.map((r) => ({
+    type: r.type,
+    outgoing: r.outgoing,
+    ci: r.ci ? { id: r.ci.id, name: r.ci.name, class: r.ci.class } : null,
+  })),
 });
 
 const RAW_PAGE_REL = `CALL (c) {
@@ -285,7 +324,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     relations = data.relations?.length ?? 0;
     log(`peers ${ciCount}: importing ${items} items, ${relations} relations through ServiceGraph`);
     const r = await h.services.imports.importCMDB(ADMIN, data);
-    if (r.rejected.length) throw new Error(`synthetic import rejected ${r.rejected.length} items: ${JSON.stringify(r.rejected.slice(0, 3))}`);
+    if (r.rejected.length)
+      throw new Error(
+        `synthetic import rejected ${r.rejected.length} items: ${JSON.stringify(r.rejected.slice(0, 3))}`,
+      );
   });
   const importSeconds = imported.ms / 1000;
   log(`  imported in ${importSeconds.toFixed(1)} s`);
@@ -300,7 +342,13 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
   const naiveApollo = createApollo();
   await naiveApollo.start();
   try {
-    const loadPostgres = async (): Promise<{ picks: Array<{ id: string; class: string }>; entities: number; edges: number; cis: number; ms: number }> => {
+    const loadPostgres = async (): Promise<{
+      picks: Array<{ id: string; class: string }>;
+      entities: number;
+      edges: number;
+      cis: number;
+      ms: number;
+    }> => {
       const entityRows = await h.cypher(
         `MATCH (n:Entity) RETURN n.id AS id, CASE WHEN n:CI THEN 'ci' ELSE 'party' END AS kind, n.class AS class, n.name AS name,
                 n.status AS status, n.a_environment AS environment, n.a_minimumMembers AS minimumMembers, n.version AS version,
@@ -317,7 +365,9 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         version: r.version ?? null,
         attributes: Object.fromEntries(r.attrs as Array<[string, unknown]>),
       }));
-      const edges = (await h.cypher('MATCH (a:Entity)-[r]->(b:Entity) WHERE NOT r:WAS RETURN type(r) AS type, a.id AS fromId, b.id AS toId')) as pgPeer.EdgeRow[];
+      const edges = (await h.cypher(
+        'MATCH (a:Entity)-[r]->(b:Entity) WHERE NOT r:WAS RETURN type(r) AS type, a.id AS fromId, b.id AS toId',
+      )) as pgPeer.EdgeRow[];
       const changes = (await h.cypher(
         `MATCH (a:AuditEntry) WHERE a.entityId IS NOT NULL AND a.action IN ['create', 'update', 'retire']
          RETURN a.entityId AS ciId, toString(a.at) AS at`,
@@ -334,7 +384,9 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     };
     const loaded = await loadPostgres();
     const cisInDatabase = loaded.cis;
-    log(`  PostgreSQL loaded ${loaded.entities} entities, ${loaded.edges} relationships in ${(loaded.ms / 1000).toFixed(1)} s`);
+    log(
+      `  PostgreSQL loaded ${loaded.entities} entities, ${loaded.edges} relationships in ${(loaded.ms / 1000).toFixed(1)} s`,
+    );
 
     const asOf = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
@@ -344,7 +396,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     const viaHttp = httpExecutor(http);
     const sg: Gql = (q, v) => h.ok(q, v);
     const naive: Gql = async (query, variables) => {
-      const response = await naiveApollo.executeOperation({ query, variables }, { contextValue: naiveContext(h.services, EDITOR) });
+      const response = await naiveApollo.executeOperation(
+        { query, variables },
+        { contextValue: naiveContext(h.services, EDITOR) },
+      );
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       const r = response.body.singleResult;
       if (r.errors?.length) throw new Error(`naive errors: ${JSON.stringify(r.errors)}`);
@@ -382,7 +437,11 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         name: n.name,
         class: n.class,
         relationships: ngql.fields.flatMap((f) =>
-          ((n[f.field] ?? []) as any[]).map((o) => ({ type: f.type, outgoing: f.outgoing, ci: f.target === 'CI' ? { id: o.id, name: o.name, class: o.class } : null })),
+          ((n[f.field] ?? []) as any[]).map((o) => ({
+            type: f.type,
+            outgoing: f.outgoing,
+            ci: f.target === 'CI' ? { id: o.id, name: o.name, class: o.class } : null,
+          })),
         ),
       }));
 
@@ -468,9 +527,20 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
           { name: PG, run: (ids) => pgPeer.pgRootCause(cluster.pool, ids, asOf, 10, 40) },
         ],
         check: (ids, out) => {
-          const a: Candidate[] = ((out.get(SG) as any).rootCauseCandidates as any[]).map((c) => ({ id: c.ci.id, explains: c.explains.length, score: c.score }));
+          const a: Candidate[] = ((out.get(SG) as any).rootCauseCandidates as any[]).map((c) => ({
+            id: c.ci.id,
+            explains: c.explains.length,
+            score: c.score,
+          }));
           sameCandidates(name, SG, a, PG, out.get(PG) as Candidate[]);
-          sameIds(name, SG, a.map((c) => c.id), `${RAW} tree ends`, [...ids, ...(out.get(RAW) as string[])], true);
+          sameIds(
+            name,
+            SG,
+            a.map((c) => c.id),
+            `${RAW} tree ends`,
+            [...ids, ...(out.get(RAW) as string[])],
+            true,
+          );
         },
       };
     };
@@ -487,7 +557,13 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
           { name: NAIVE, run: (n) => naive(PAGE, { first: n }) },
           {
             name: RAW,
-            run: (n) => raw((tx) => tx.run(`MATCH (c:CI) WHERE c.name IS NOT NULL WITH c ORDER BY c.name, c.id LIMIT $first ${RAW_PAGE_REL}`, { first: int(n) })),
+            run: (n) =>
+              raw((tx) =>
+                tx.run(
+                  `MATCH (c:CI) WHERE c.name IS NOT NULL WITH c ORDER BY c.name, c.id LIMIT $first ${RAW_PAGE_REL}`,
+                  { first: int(n) },
+                ),
+              ),
           },
           { name: PG, run: (n) => pgPeer.pgPage(cluster.pool, n) },
           { name: NGQL, run: (n) => ngql.run(ngql.pageQuery, { first: n }) },
@@ -512,7 +588,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         { name: NAIVE, run: (id) => naive(ONE_HOP, { id }) },
         {
           name: RAW,
-          run: (id) => raw((tx) => tx.run(`MATCH (c:Entity {id: $id}) USING INDEX SEEK c:Entity(id) WHERE c:CI ${RAW_PAGE_REL}`, { id })),
+          run: (id) =>
+            raw((tx) =>
+              tx.run(`MATCH (c:Entity {id: $id}) USING INDEX SEEK c:Entity(id) WHERE c:CI ${RAW_PAGE_REL}`, { id }),
+            ),
         },
         { name: PG, run: (id) => pgPeer.pgOneHop(cluster.pool, id) },
         { name: NGQL, run: (id) => ngql.run(ngql.oneHopQuery, { id }) },
@@ -531,7 +610,10 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       impactScenario('impact downstream, depth 6, random CI', () => pick(cis).id),
       impactScenario('impact downstream, depth 6, hub (core switch)', hub),
       depsScenario('impact upstream (dependencies), depth 6, random application instance', () => pick(instances).id),
-      depsScenario('impact upstream (dependencies), depth 6, hub (business service)', () => pick(business.length ? business : cis).id),
+      depsScenario(
+        'impact upstream (dependencies), depth 6, hub (business service)',
+        () => pick(business.length ? business : cis).id,
+      ),
       rootScenario(3),
       rootScenario(5),
       pageScenario(100),
@@ -540,13 +622,19 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     ];
     // How PostgreSQL runs the impact CTE here (EXPLAIN ANALYZE of one random CI), kept with the results.
     const planInput = pick(cis).id;
-    const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${pgPeer.IMPACT_SQL}`, [[planInput], 6]);
+    const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${pgPeer.IMPACT_SQL}`, [
+      [planInput],
+      6,
+    ]);
     const impactPlan = plan.rows.map((r: Record<string, string>) => String(Object.values(r)[0]));
     const scenarios: PeerScenarioResult[] = [];
-    for (const [i, def] of scenarioDefs.entries()) scenarios.push(await measure(def, options, i + 1, scenarioDefs.length + 2));
+    for (const [i, def] of scenarioDefs.entries())
+      scenarios.push(await measure(def, options, i + 1, scenarioDefs.length + 2));
 
     // ---- 4 concurrent clients, impact from random CIs: throughput per system, rounds alternating.
-    log(`  [${scenarioDefs.length + 1}/${scenarioDefs.length + 2}] 4 concurrent clients, impact downstream depth 6 from random CIs (${options.concurrencyOps} operations per round)`);
+    log(
+      `  [${scenarioDefs.length + 1}/${scenarioDefs.length + 2}] 4 concurrent clients, impact downstream depth 6 from random CIs (${options.concurrencyOps} operations per round)`,
+    );
     const concurrentInputs = Array.from({ length: options.concurrencyOps }, () => pick(cis).id);
     const concurrentSystems: Array<SystemRun<string>> = [
       { name: SG, run: (id) => sg(IMPACT, { input: { ciIds: [id], maxDepth: 6 } }) },
@@ -568,7 +656,8 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
                 const out = await system.run(id);
                 // Answers under concurrency are compared too (ServiceGraph's against PostgreSQL's).
                 if (system.name === SG) answers.set(`sg|${id}`, sgImpact(out));
-                if (system.name === PG) answers.set(`pg|${id}`, { depths: out as Map<string, number>, truncated: false });
+                if (system.name === PG)
+                  answers.set(`pg|${id}`, { depths: out as Map<string, number>, truncated: false });
               }
             }),
           ),
@@ -598,7 +687,9 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     // ---- Baseline capture and diff (whole CMDB), after 20 CIs change.
     log(`  [${scenarioDefs.length + 2}/${scenarioDefs.length + 2}] baseline capture and diff, whole CMDB`);
     const capture: BaselineResult['capture'] = [];
-    const sgCapture = await timed(() => h.ok(CREATE_BASELINE, { input: { name: 'bench', scope: { all: true } } }, ADMIN));
+    const sgCapture = await timed(() =>
+      h.ok(CREATE_BASELINE, { input: { name: 'bench', scope: { all: true } } }, ADMIN),
+    );
     capture.push({ system: SG, ms: sgCapture.ms });
     const baselineId = (sgCapture.value as any).createBaseline.id as string;
     const takenAt = (sgCapture.value as any).createBaseline.takenAt as string;
@@ -641,7 +732,13 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         check: (_id, out) => {
           const d = (out.get(SG) as any).baselineDiff;
           const p = out.get(PG) as pgPeer.PgDiff;
-          sameIds('baseline diff', SG, (d.changedCIs as any[]).map((c) => c.ci.id as string), PG, p.changed);
+          sameIds(
+            'baseline diff',
+            SG,
+            (d.changedCIs as any[]).map((c) => c.ci.id as string),
+            PG,
+            p.changed,
+          );
           sameJson('baseline diff', `${SG} counts`, d.counts, `${PG} counts`, {
             addedCIs: p.added.length,
             removedCIs: p.removed.length,
@@ -649,7 +746,8 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
             addedRelationships: p.addedRelationships,
             removedRelationships: p.removedRelationships,
           });
-          if (p.changed.length !== changed.length) throw new Error(`baseline diff: expected ${changed.length} changed CIs, got ${p.changed.length}`);
+          if (p.changed.length !== changed.length)
+            throw new Error(`baseline diff: expected ${changed.length} changed CIs, got ${p.changed.length}`);
         },
       },
       { ...options, iterations: options.diffRepeats, warmup: 1 },
@@ -665,7 +763,12 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       cisInDatabase,
       relationshipsInDatabase: loaded.edges,
       importSeconds,
-      postgres: { version: cluster.version, loadSeconds: loaded.ms / 1000, rows: { entities: loaded.entities, relationships: loaded.edges }, impactPlan },
+      postgres: {
+        version: cluster.version,
+        loadSeconds: loaded.ms / 1000,
+        rows: { entities: loaded.entities, relationships: loaded.edges },
+        impactPlan,
+      },
       scenarios,
       concurrency,
       baseline: { ciCount: cisInDatabase, changedCIs: changed.length, capture, diff: diffResult.systems },

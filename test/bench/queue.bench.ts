@@ -31,15 +31,24 @@ const QUEUE = `query ($g: [ID!], $first: Int) { agentQueue(groupIds: $g, first: 
 
 const STATUSES = ['NEW', 'ASSIGNED', 'ACCEPTED', 'PENDING', 'COMPLETED', 'CLOSED'];
 
-export async function benchQueue(h: Harness, ticketCount: number, iterations: number, log: (line: string) => void): Promise<QueueBenchResult> {
+export async function benchQueue(
+  h: Harness,
+  ticketCount: number,
+  iterations: number,
+  log: (line: string) => void,
+): Promise<QueueBenchResult> {
   await h.reset();
   const started = Date.now();
   const data = syntheticDataset(5_000, 7);
   const imported = await h.services.imports.importCMDB(ADMIN, data);
   if (imported.rejected.length) throw new Error('synthetic import rejected items');
   const groups = (await h.cypher('MATCH (g:Group) RETURN g.id AS id ORDER BY id')).map((r) => r.id as string);
-  const services = (await h.cypher("MATCH (s:CI) WHERE s:Service OR s:BusinessService RETURN s.id AS id ORDER BY id")).map((r) => r.id as string);
-  const people = (await h.cypher('MATCH (p:Person)-[:MEMBER_OF_GROUP]->(g:Group) RETURN p.id AS id, g.id AS groupId ORDER BY id')) as Array<{ id: string; groupId: string }>;
+  const services = (
+    await h.cypher('MATCH (s:CI) WHERE s:Service OR s:BusinessService RETURN s.id AS id ORDER BY id')
+  ).map((r) => r.id as string);
+  const people = (await h.cypher(
+    'MATCH (p:Person)-[:MEMBER_OF_GROUP]->(g:Group) RETURN p.id AS id, g.id AS groupId ORDER BY id',
+  )) as Array<{ id: string; groupId: string }>;
   const membersOf = new Map<string, string[]>();
   for (const p of people) membersOf.set(p.groupId, [...(membersOf.get(p.groupId) ?? []), p.id]);
   const random = mulberry32(42);
@@ -53,7 +62,8 @@ export async function benchQueue(h: Harness, ticketCount: number, iterations: nu
       const status = random() < 0.75 ? pick(STATUSES.slice(4)) : pick(STATUSES.slice(0, 4));
       // Groups get skewed load (a few busy desks): square of a uniform number.
       const groupId = groups[Math.floor(random() * random() * groups.length)] as string;
-      const assignee = status === 'NEW' || status === 'ASSIGNED' ? null : (membersOf.get(groupId) ?? [null])[0] ?? null;
+      const assignee =
+        status === 'NEW' || status === 'ASSIGNED' ? null : ((membersOf.get(groupId) ?? [null])[0] ?? null);
       rows.push({
         id: `bench-inc-${i}`,
         number: `INC${String(i + 1).padStart(7, '0')}`,
@@ -89,10 +99,14 @@ export async function benchQueue(h: Harness, ticketCount: number, iterations: nu
   // Measure the queues of agents at the busiest desks and at ordinary ones: every fourth group by size.
   const measured = sizes.filter((_, i) => i % 4 === 0).map((s) => s.id as string);
   const counts = sizes.map((s) => s.open as number).sort((a, b) => a - b);
-  log(`  queue: ${ticketCount} tickets (${openTickets} open) over ${groups.length} groups in ${setupSeconds.toFixed(1)} s; open per group ${counts[0]} … ${counts[counts.length - 1]}`);
+  log(
+    `  queue: ${ticketCount} tickets (${openTickets} open) over ${groups.length} groups in ${setupSeconds.toFixed(1)} s; open per group ${counts[0]} … ${counts[counts.length - 1]}`,
+  );
 
   const raw = async (groupId: string): Promise<string[]> => {
-    const rows = await h.db.readTx((tx) => ticketsRepo.queue(tx, [groupId], OPEN_TICKET_STATUSES, 50), { operation: 'bench raw queue' });
+    const rows = await h.db.readTx((tx) => ticketsRepo.queue(tx, [groupId], OPEN_TICKET_STATUSES, 50), {
+      operation: 'bench raw queue',
+    });
     return rows.map((r) => r.id);
   };
   const api = async (groupId: string): Promise<string[]> => {
@@ -101,7 +115,8 @@ export async function benchQueue(h: Harness, ticketCount: number, iterations: nu
   };
   for (const g of measured) {
     const [a, r] = [await api(g), await raw(g)];
-    if (JSON.stringify(a) !== JSON.stringify(r)) throw new Error(`agent queue of group ${g}: API and raw Cypher disagree`);
+    if (JSON.stringify(a) !== JSON.stringify(r))
+      throw new Error(`agent queue of group ${g}: API and raw Cypher disagree`);
   }
   const before = h.db.counter.count;
   await api(measured[0] as string);
@@ -122,13 +137,19 @@ export async function benchQueue(h: Harness, ticketCount: number, iterations: nu
   }
   const a = stat(apiSamples);
   const r = stat(rawSamples);
-  log(`  agent queue (first 50): API p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms | raw p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms | ${statementsPerApiCall} statements per API call`);
+  log(
+    `  agent queue (first 50): API p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms | raw p50 ${r.p50.toFixed(1)} ms p99 ${r.p99.toFixed(1)} ms | ${statementsPerApiCall} statements per API call`,
+  );
   return {
     tickets: ticketCount,
     openTickets,
     groups: groups.length,
     setupSeconds,
-    queueSize: { min: counts[0] ?? 0, median: counts[Math.floor(counts.length / 2)] ?? 0, max: counts[counts.length - 1] ?? 0 },
+    queueSize: {
+      min: counts[0] ?? 0,
+      median: counts[Math.floor(counts.length / 2)] ?? 0,
+      max: counts[counts.length - 1] ?? 0,
+    },
     api: a,
     raw: r,
     ratioP50: a.p50 / r.p50,

@@ -11,10 +11,15 @@ const f1 = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed
 const x2 = (n: number): string => `${n.toFixed(2)}x`;
 
 function scenarioTable(systems: SystemStat[]): string[] {
-  const lines = ['| system | p50 ms | p99 ms | mean ms | ops/s (1 client) | ServiceGraph / system, p50 | p99 |', '|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| system | p50 ms | p99 ms | mean ms | ops/s (1 client) | ServiceGraph / system, p50 | p99 |',
+    '|---|---|---|---|---|---|---|',
+  ];
   for (const s of systems) {
     const self = s.system === 'ServiceGraph';
-    lines.push(`| ${s.system} | ${f1(s.p50)} | ${f1(s.p99)} | ${f1(s.mean)} | ${f1(s.throughput)} | ${self ? '' : x2(s.ratioP50)} | ${self ? '' : x2(s.ratioP99)} |`);
+    lines.push(
+      `| ${s.system} | ${f1(s.p50)} | ${f1(s.p99)} | ${f1(s.mean)} | ${f1(s.throughput)} | ${self ? '' : x2(s.ratioP50)} | ${self ? '' : x2(s.ratioP99)} |`,
+    );
   }
   return lines;
 }
@@ -32,14 +37,28 @@ export function peersTables(results: PeersBenchResult[]): string {
       '',
     );
     for (const s of r.scenarios) {
-      const trips = s.serviceGraphRoundTrips !== undefined ? `; ServiceGraph: ${s.serviceGraphRoundTrips} database round trips per operation` : '';
-      out.push(`**${s.scenario}** — ${s.systems[0]?.n ?? 0} measured iterations, answers of every system compared on ${s.answersChecked} inputs${trips}${s.note ? `; ${s.note}` : ''}`, '');
+      const trips =
+        s.serviceGraphRoundTrips !== undefined
+          ? `; ServiceGraph: ${s.serviceGraphRoundTrips} database round trips per operation`
+          : '';
+      out.push(
+        `**${s.scenario}** — ${s.systems[0]?.n ?? 0} measured iterations, answers of every system compared on ${s.answersChecked} inputs${trips}${s.note ? `; ${s.note}` : ''}`,
+        '',
+      );
       out.push(...scenarioTable(s.systems), '');
     }
     for (const c of r.concurrency) {
-      out.push(`**${c.scenario}** — ${c.operations} operations per round, 2 rounds alternating`, '', '| system | ops/s (rounds) | ServiceGraph’s ops/s / system’s (above 1: ServiceGraph serves more) |', '|---|---|---|');
+      out.push(
+        `**${c.scenario}** — ${c.operations} operations per round, 2 rounds alternating`,
+        '',
+        '| system | ops/s (rounds) | ServiceGraph’s ops/s / system’s (above 1: ServiceGraph serves more) |',
+        '|---|---|---|',
+      );
       const sg = c.systems.find((s) => s.system === 'ServiceGraph')?.opsPerSecond ?? NaN;
-      for (const s of c.systems) out.push(`| ${s.system} | ${s.opsPerSecond.toFixed(1)} (${s.rounds.map((x) => x.toFixed(1)).join(', ')}) | ${s.system === 'ServiceGraph' ? '' : x2(sg / s.opsPerSecond)} |`);
+      for (const s of c.systems)
+        out.push(
+          `| ${s.system} | ${s.opsPerSecond.toFixed(1)} (${s.rounds.map((x) => x.toFixed(1)).join(', ')}) | ${s.system === 'ServiceGraph' ? '' : x2(sg / s.opsPerSecond)} |`,
+        );
       out.push('');
     }
     const b = r.baseline;
@@ -63,19 +82,28 @@ interface Goal {
   met: boolean | undefined;
 }
 
-function ratioOf(r: PeersBenchResult, scenario: string, system: string): SystemStat | undefined {
-  return r.scenarios.find((s) => s.scenario.startsWith(scenario))?.systems.find((s) => s.system === system);
-}
-
-export function goals(results: PeersBenchResult[], imports?: { rows?: Array<{ ratio: number; reimportSpeedup: number }> }): Goal[] {
+export function goals(
+  results: PeersBenchResult[],
+  imports?: { rows?: Array<{ ratio: number; reimportSpeedup: number }> },
+): Goal[] {
   const out: Goal[] = [];
   for (const r of results) {
     const size = r.ciCount;
     for (const s of r.scenarios.filter((x) => x.scenario.startsWith('impact') || x.scenario.startsWith('root cause'))) {
       const raw = s.systems.find((x) => x.system === 'raw Cypher');
       if (!raw) continue;
-      out.push({ goal: `${s.scenario}: p50 within 1.3x of raw Cypher`, size, value: x2(raw.ratioP50), met: raw.ratioP50 <= 1.3 });
-      out.push({ goal: `${s.scenario}: p99 within 1.5x of raw Cypher`, size, value: x2(raw.ratioP99), met: raw.ratioP99 <= 1.5 });
+      out.push({
+        goal: `${s.scenario}: p50 within 1.3x of raw Cypher`,
+        size,
+        value: x2(raw.ratioP50),
+        met: raw.ratioP50 <= 1.3,
+      });
+      out.push({
+        goal: `${s.scenario}: p99 within 1.5x of raw Cypher`,
+        size,
+        value: x2(raw.ratioP99),
+        met: raw.ratioP99 <= 1.5,
+      });
     }
     for (const s of r.scenarios) {
       const pg = s.systems.find((x) => x.system === 'PostgreSQL');
@@ -103,13 +131,34 @@ export function goals(results: PeersBenchResult[], imports?: { rows?: Array<{ ra
     const sg = page?.systems.find((s) => s.system === 'ServiceGraph');
     const naive = page?.systems.find((s) => s.system === 'naive resolvers');
     if (page?.serviceGraphRoundTrips !== undefined) {
-      out.push({ goal: 'page of 100 CIs with nesting: at most 3 round trips', size, value: String(page.serviceGraphRoundTrips), met: page.serviceGraphRoundTrips <= 3 });
+      out.push({
+        goal: 'page of 100 CIs with nesting: at most 3 round trips',
+        size,
+        value: String(page.serviceGraphRoundTrips),
+        met: page.serviceGraphRoundTrips <= 3,
+      });
     }
-    if (sg && naive) out.push({ goal: 'page of 100 CIs: at least 2.5x the naive resolver’s throughput', size, value: x2(sg.throughput / naive.throughput), met: sg.throughput / naive.throughput >= 2.5 });
+    if (sg && naive)
+      out.push({
+        goal: 'page of 100 CIs: at least 2.5x the naive resolver’s throughput',
+        size,
+        value: x2(sg.throughput / naive.throughput),
+        met: sg.throughput / naive.throughput >= 2.5,
+      });
   }
   for (const [i, row] of (imports?.rows ?? []).entries()) {
-    out.push({ goal: `import round ${i + 1}: at least 0.8x raw UNWIND throughput`, size: 100_000, value: x2(row.ratio), met: row.ratio >= 0.8 });
-    out.push({ goal: `import round ${i + 1}: unchanged re-import at least 1.5x faster`, size: 100_000, value: x2(row.reimportSpeedup), met: row.reimportSpeedup >= 1.5 });
+    out.push({
+      goal: `import round ${i + 1}: at least 0.8x raw UNWIND throughput`,
+      size: 100_000,
+      value: x2(row.ratio),
+      met: row.ratio >= 0.8,
+    });
+    out.push({
+      goal: `import round ${i + 1}: unchanged re-import at least 1.5x faster`,
+      size: 100_000,
+      value: x2(row.reimportSpeedup),
+      met: row.reimportSpeedup >= 1.5,
+    });
   }
   return out;
 }
@@ -119,10 +168,17 @@ function readJson<T>(path: string): T | undefined {
 }
 
 export function writeReport(outDir: string, mdPath: string): void {
-  const peers = readJson<{ machine: string; measuredAt: string; results: PeersBenchResult[] }>(join(outDir, 'peers.json'));
-  const imports = readJson<{ machine: string; measuredAt: string; ciCount: number; items: number; relations: number; rows: Array<{ round: number; raw: number; api: number; ratio: number; reimport: number; reimportSpeedup: number }> }>(
-    join(outDir, 'import.json'),
+  const peers = readJson<{ machine: string; measuredAt: string; results: PeersBenchResult[] }>(
+    join(outDir, 'peers.json'),
   );
+  const imports = readJson<{
+    machine: string;
+    measuredAt: string;
+    ciCount: number;
+    items: number;
+    relations: number;
+    rows: Array<{ round: number; raw: number; api: number; ratio: number; reimport: number; reimportSpeedup: number }>;
+  }>(join(outDir, 'import.json'));
   const lines: string[] = [
     '# Benchmarks',
     '',
@@ -144,7 +200,9 @@ export function writeReport(outDir: string, mdPath: string): void {
   if (peers) {
     // Sizes measured by different runs (`--merge`) carry their own time and machine line, printed with each size.
     const perSize = peers.results.every((r) => r.measuredAt);
-    const header = perSize ? 'Machine and time of measurement: with each size below.' : `Machine: ${peers.machine}. Measured ${peers.measuredAt}.`;
+    const header = perSize
+      ? 'Machine and time of measurement: with each size below.'
+      : `Machine: ${peers.machine}. Measured ${peers.measuredAt}.`;
     lines.push(`## Against peers`, '', header, '', peersTables(peers.results), '');
   } else {
     lines.push('## Against peers', '', 'Not run yet: `npm run bench:peers`.', '');
@@ -157,7 +215,10 @@ export function writeReport(outDir: string, mdPath: string): void {
       '',
       '| round | raw UNWIND s | ServiceGraph s | throughput vs raw | re-import unchanged s | re-import speed-up |',
       '|---|---|---|---|---|---|',
-      ...imports.rows.map((x) => `| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x2(x.ratio)} | ${x.reimport.toFixed(1)} | ${x2(x.reimportSpeedup)} |`),
+      ...imports.rows.map(
+        (x) =>
+          `| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x2(x.ratio)} | ${x.reimport.toFixed(1)} | ${x2(x.reimportSpeedup)} |`,
+      ),
       '',
     );
   }
@@ -172,7 +233,10 @@ export function writeReport(outDir: string, mdPath: string): void {
       '',
       '| goal | CIs | value | |',
       '|---|---|---|---|',
-      ...all.map((g) => `| ${g.goal} | ${g.size.toLocaleString('en')} | ${g.value} | ${g.met === undefined ? 'reported' : g.met ? 'met' : '**missed**'} |`),
+      ...all.map(
+        (g) =>
+          `| ${g.goal} | ${g.size.toLocaleString('en')} | ${g.value} | ${g.met === undefined ? 'reported' : g.met ? 'met' : '**missed**'} |`,
+      ),
       '',
     );
   }

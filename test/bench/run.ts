@@ -21,8 +21,24 @@ import { peersTables, writeReport } from './report';
 
 const SUITES = ['import', 'peers', 'analysis', 'queue'] as const;
 
-function parse(argv: string[]): { suites: string[]; cis: number; rounds: number; sizes: number[]; iterations: number | undefined; tickets: number; merge: boolean } {
-  const out = { suites: [] as string[], cis: 100_000, rounds: 1, sizes: [10_000, 100_000], iterations: undefined as number | undefined, tickets: 100_000, merge: false };
+function parse(argv: string[]): {
+  suites: string[];
+  cis: number;
+  rounds: number;
+  sizes: number[];
+  iterations: number | undefined;
+  tickets: number;
+  merge: boolean;
+} {
+  const out = {
+    suites: [] as string[],
+    cis: 100_000,
+    rounds: 1,
+    sizes: [10_000, 100_000],
+    iterations: undefined as number | undefined,
+    tickets: 100_000,
+    merge: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--cis') out.cis = Number(argv[++i]);
@@ -35,7 +51,8 @@ function parse(argv: string[]): { suites: string[]; cis: number; rounds: number;
     else out.suites.push(a);
   }
   if (!out.suites.length) out.suites.push(...SUITES);
-  for (const s of out.suites) if (!(SUITES as readonly string[]).includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(', ')}`);
+  for (const s of out.suites)
+    if (!(SUITES as readonly string[]).includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(', ')}`);
   return out;
 }
 
@@ -69,12 +86,19 @@ async function main(): Promise<void> {
           reimportSpeedup: x.apiSeconds / x.reimportSeconds,
         }));
         console.log(`\n## import — ${r.ciCount} CIs (${r.items} items, ${r.relations} relations) — ${machine}`);
-        console.log('| round | raw UNWIND s | ServiceGraph s | throughput vs raw | re-import unchanged s | re-import speed-up |');
+        console.log(
+          '| round | raw UNWIND s | ServiceGraph s | throughput vs raw | re-import unchanged s | re-import speed-up |',
+        );
         console.log('|---|---|---|---|---|---|');
         for (const x of rows) {
-          console.log(`| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x.ratio.toFixed(2)}x | ${x.reimport.toFixed(1)} | ${x.reimportSpeedup.toFixed(2)}x |`);
+          console.log(
+            `| ${x.round} | ${x.raw.toFixed(1)} | ${x.api.toFixed(1)} | ${x.ratio.toFixed(2)}x | ${x.reimport.toFixed(1)} | ${x.reimportSpeedup.toFixed(2)}x |`,
+          );
         }
-        writeFileSync(join(outDir, 'import.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r, rows }, null, 2) + '\n');
+        writeFileSync(
+          join(outDir, 'import.json'),
+          JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r, rows }, null, 2) + '\n',
+        );
       }
       if (suite === 'analysis') {
         const results = [];
@@ -84,23 +108,46 @@ async function main(): Promise<void> {
           console.log('| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio |');
           console.log('|---|---|---|---|---|---|---|');
           for (const s of r.scenarios) {
-            console.log(`| ${s.scenario} | ${s.api.p50.toFixed(1)} | ${s.api.p99.toFixed(1)} | ${s.raw.p50.toFixed(1)} | ${s.raw.p99.toFixed(1)} | ${s.ratioP50.toFixed(2)}x | ${s.ratioP99.toFixed(2)}x |`);
+            console.log(
+              `| ${s.scenario} | ${s.api.p50.toFixed(1)} | ${s.api.p99.toFixed(1)} | ${s.raw.p50.toFixed(1)} | ${s.raw.p99.toFixed(1)} | ${s.ratioP50.toFixed(2)}x | ${s.ratioP99.toFixed(2)}x |`,
+            );
           }
-          console.log(`| baseline diff, whole CMDB | ${(r.baselineDiffSeconds * 1000).toFixed(0)} | | ${(r.rawSnapshotPairSeconds * 1000).toFixed(0)} | | ${(r.baselineDiffSeconds / r.rawSnapshotPairSeconds).toFixed(2)}x | |`);
+          console.log(
+            `| baseline diff, whole CMDB | ${(r.baselineDiffSeconds * 1000).toFixed(0)} | | ${(r.rawSnapshotPairSeconds * 1000).toFixed(0)} | | ${(r.baselineDiffSeconds / r.rawSnapshotPairSeconds).toFixed(2)}x | |`,
+          );
         }
-        writeFileSync(join(outDir, 'analysis.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), results }, null, 2) + '\n');
+        writeFileSync(
+          join(outDir, 'analysis.json'),
+          JSON.stringify({ machine, measuredAt: new Date().toISOString(), results }, null, 2) + '\n',
+        );
       }
       if (suite === 'queue') {
         const r = await benchQueue(h, args.tickets, args.iterations ?? 20, log);
-        console.log(`\n## agent queue — ${r.tickets} tickets (${r.openTickets} open, ${r.groups} groups; open per group ${r.queueSize.min} … ${r.queueSize.max}) — ${machine}`);
-        console.log('| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio | statements |');
+        console.log(
+          `\n## agent queue — ${r.tickets} tickets (${r.openTickets} open, ${r.groups} groups; open per group ${r.queueSize.min} … ${r.queueSize.max}) — ${machine}`,
+        );
+        console.log(
+          '| scenario | API p50 ms | API p99 ms | raw p50 ms | raw p99 ms | p50 ratio | p99 ratio | statements |',
+        );
         console.log('|---|---|---|---|---|---|---|---|');
-        console.log(`| agent queue, first 50 | ${r.api.p50.toFixed(1)} | ${r.api.p99.toFixed(1)} | ${r.raw.p50.toFixed(1)} | ${r.raw.p99.toFixed(1)} | ${r.ratioP50.toFixed(2)}x | ${r.ratioP99.toFixed(2)}x | ${r.statementsPerApiCall} |`);
-        writeFileSync(join(outDir, 'queue.json'), JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r }, null, 2) + '\n');
+        console.log(
+          `| agent queue, first 50 | ${r.api.p50.toFixed(1)} | ${r.api.p99.toFixed(1)} | ${r.raw.p50.toFixed(1)} | ${r.raw.p99.toFixed(1)} | ${r.ratioP50.toFixed(2)}x | ${r.ratioP99.toFixed(2)}x | ${r.statementsPerApiCall} |`,
+        );
+        writeFileSync(
+          join(outDir, 'queue.json'),
+          JSON.stringify({ machine, measuredAt: new Date().toISOString(), ...r }, null, 2) + '\n',
+        );
       }
       if (suite === 'peers') {
         const peersPath = join(outDir, 'peers.json');
-        const kept = args.merge && existsSync(peersPath) ? (JSON.parse(readFileSync(peersPath, 'utf8')) as { machine: string; measuredAt: string; results: PeersBenchResult[] }) : undefined;
+        const kept =
+          args.merge && existsSync(peersPath)
+            ? (JSON.parse(readFileSync(peersPath, 'utf8')) as {
+                machine: string;
+                measuredAt: string;
+                results: PeersBenchResult[];
+              })
+            : undefined;
         const earlier = (kept?.results ?? [])
           .filter((r) => !args.sizes.includes(r.ciCount))
           .map((r) => ({ ...r, measuredAt: r.measuredAt ?? kept?.measuredAt, machine: r.machine ?? kept?.machine }));
@@ -111,12 +158,28 @@ async function main(): Promise<void> {
           const iterations = args.iterations ?? 20;
           const budgetMs = args.iterations ? 0 : size <= 20_000 ? 15_000 : 20_000;
           const started = Date.now();
-          const r = await benchPeers(h, { ciCount: size, iterations, budgetMs, maxIterations: 200, warmup: 3, concurrencyOps: size <= 20_000 ? 80 : 40, diffRepeats: 5, log });
+          const r = await benchPeers(h, {
+            ciCount: size,
+            iterations,
+            budgetMs,
+            maxIterations: 200,
+            warmup: 3,
+            concurrencyOps: size <= 20_000 ? 80 : 40,
+            diffRepeats: 5,
+            log,
+          });
           results.push({ ...r, measuredAt: new Date().toISOString(), machine });
           log(`peers ${size}: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
           // Written after every size, so a long run that dies later keeps what it measured.
           const all = [...earlier, ...results].sort((a, b) => a.ciCount - b.ciCount);
-          writeFileSync(peersPath, JSON.stringify({ machine, neo4j: neo4j.kind, startedAt, measuredAt: new Date().toISOString(), results: all }, null, 2) + '\n');
+          writeFileSync(
+            peersPath,
+            JSON.stringify(
+              { machine, neo4j: neo4j.kind, startedAt, measuredAt: new Date().toISOString(), results: all },
+              null,
+              2,
+            ) + '\n',
+          );
         }
         console.log(peersTables(results));
       }

@@ -1,7 +1,6 @@
 import { provisionNeo4j, type ProvisionedNeo4j } from './test-neo4j';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __SERVICEGRAPH_NEO4J__: ProvisionedNeo4j | undefined;
 }
 
@@ -15,5 +14,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.NEO4J_PASSWORD = neo4j.password;
   process.env.SERVICEGRAPH_TEST_NEO4J_KIND = neo4j.kind;
   process.env.SERVICEGRAPH_TEST_PARENT_PID = String(process.pid);
-  console.log(`\nNeo4j for tests (${neo4j.kind}): ${neo4j.uri}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `\nNeo4j for tests (${neo4j.kind}): ${neo4j.uri}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -24,7 +24,11 @@ export interface Harness {
   db: Db;
   services: Services;
   /** Runs an operation in-process through Apollo (parsing, validation, resolvers, formatError). */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, actor?: Actor | null): Promise<GqlResult<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    actor?: Actor | null,
+  ): Promise<GqlResult<T>>;
   /** Like gql, but fails the test on errors and returns data. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, actor?: Actor | null): Promise<T>;
   /** Runs raw Cypher (test setup and assertions only). */
@@ -36,7 +40,9 @@ export interface Harness {
 export async function createHarness(): Promise<Harness> {
   const uri = process.env.NEO4J_URI;
   if (!uri) throw new Error('NEO4J_URI is not set: jest globalSetup provisions Neo4j');
-  const db = new Db(createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' }));
+  const db = new Db(
+    createDriver({ uri, user: process.env.NEO4J_USER ?? 'neo4j', password: process.env.NEO4J_PASSWORD ?? '' }),
+  );
   await migrate(db, MIGRATIONS_DIR);
   const services = buildServices(db, { sourcePrecedence: ['manual', 'discovery', 'import'] });
   const apollo = createApollo();
@@ -61,7 +67,8 @@ export async function createHarness(): Promise<Harness> {
         const result = await session.run(statement, params);
         return result.records.map((r) => {
           const o = r.toObject() as Record<string, unknown>;
-          for (const [k, v] of Object.entries(o)) if (neo4j.isInt(v as never)) o[k] = (v as { toNumber(): number }).toNumber();
+          for (const [k, v] of Object.entries(o))
+            if (neo4j.isInt(v as never)) o[k] = (v as { toNumber(): number }).toNumber();
           return o as Record<string, any>;
         });
       } finally {

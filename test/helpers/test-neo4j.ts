@@ -28,7 +28,12 @@ async function dockerAnswers(): Promise<boolean> {
   }
 }
 
-export async function provisionNeo4j(options: { name: string; heap?: string; pageCache?: string; log?: (l: string) => void }): Promise<ProvisionedNeo4j> {
+export async function provisionNeo4j(options: {
+  name: string;
+  heap?: string;
+  pageCache?: string;
+  log?: (l: string) => void;
+}): Promise<ProvisionedNeo4j> {
   if (process.env.NEO4J_URI) {
     return {
       uri: process.env.NEO4J_URI,
@@ -39,7 +44,10 @@ export async function provisionNeo4j(options: { name: string; heap?: string; pag
     };
   }
   if (await dockerAnswers()) {
-    const container = await new Neo4jContainer(`neo4j:${NEO4J_VERSION}-community`).withPassword('servicegraph-test').withApoc().start();
+    const container = await new Neo4jContainer(`neo4j:${NEO4J_VERSION}-community`)
+      .withPassword('servicegraph-test')
+      .withApoc()
+      .start();
     return {
       uri: container.getBoltUri(),
       user: container.getUsername(),

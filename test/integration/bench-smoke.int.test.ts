@@ -12,7 +12,14 @@ const lines: string[] = [];
 
 beforeAll(async () => {
   h = await createHarness();
-  result = await benchPeers(h, { ciCount: 300, iterations: 1, warmup: 1, concurrencyOps: 8, diffRepeats: 1, log: (l) => lines.push(l) });
+  result = await benchPeers(h, {
+    ciCount: 300,
+    iterations: 1,
+    warmup: 1,
+    concurrencyOps: 8,
+    diffRepeats: 1,
+    log: (l) => lines.push(l),
+  });
 }, 240_000);
 afterAll(async () => h.close());
 
@@ -35,13 +42,26 @@ describe('benchmark harness (smoke, no timing)', () => {
       for (const system of s.systems) expect(system.n).toBe(1);
     }
     const page = result.scenarios.find((s) => s.scenario.startsWith('page of 100 '));
-    expect(page?.systems.map((s) => s.system)).toEqual(['ServiceGraph', 'bare graphql-js', 'HTTP + Apollo', 'naive resolvers', 'raw Cypher', 'PostgreSQL', '@neo4j/graphql']);
+    expect(page?.systems.map((s) => s.system)).toEqual([
+      'ServiceGraph',
+      'bare graphql-js',
+      'HTTP + Apollo',
+      'naive resolvers',
+      'raw Cypher',
+      'PostgreSQL',
+      '@neo4j/graphql',
+    ]);
   });
 
   it('loads the same data into PostgreSQL and measures concurrency and the baseline diff', () => {
     expect(result.postgres.rows.entities).toBe(result.items);
     expect(result.postgres.rows.relationships).toBe(result.relationshipsInDatabase);
-    expect(result.concurrency[0]?.systems.map((s) => s.system)).toEqual(['ServiceGraph', 'HTTP + Apollo', 'raw Cypher', 'PostgreSQL']);
+    expect(result.concurrency[0]?.systems.map((s) => s.system)).toEqual([
+      'ServiceGraph',
+      'HTTP + Apollo',
+      'raw Cypher',
+      'PostgreSQL',
+    ]);
     expect(result.baseline.changedCIs).toBe(20);
     expect(result.baseline.diff.map((s) => s.system)).toEqual(['ServiceGraph', 'raw Cypher', 'PostgreSQL']);
     expect(lines.some((l) => l.includes('answers agree'))).toBe(true);

@@ -13,9 +13,18 @@ beforeAll(async () => {
 beforeEach(async () => h.reset());
 afterAll(async () => h.close());
 
-async function createServer(name = 'lon-web01', attributes: Record<string, unknown> = {}): Promise<Record<string, any>> {
+async function createServer(
+  name = 'lon-web01',
+  attributes: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const data = await h.ok(CREATE, {
-    input: { class: 'Server', name, status: 'LIVE', version: '1', attributes: { hostname: name, cpuCores: 8, os: 'Windows Server 2019', ...attributes } },
+    input: {
+      class: 'Server',
+      name,
+      status: 'LIVE',
+      version: '1',
+      attributes: { hostname: name, cpuCores: 8, os: 'Windows Server 2019', ...attributes },
+    },
   });
   return data.createCI;
 }
@@ -71,7 +80,9 @@ describe('createCI', () => {
   });
 
   it('refuses a value outside allowedValues', async () => {
-    const result = await h.gql(CREATE, { input: { class: 'StorageVolume', name: 'lun1', attributes: { storageType: 'floppy' } } });
+    const result = await h.gql(CREATE, {
+      input: { class: 'StorageVolume', name: 'lun1', attributes: { storageType: 'floppy' } },
+    });
     expect(result.errors?.[0]?.extensions?.field).toBe('input.attributes.storageType');
   });
 
@@ -95,7 +106,9 @@ describe('createCI', () => {
 
   it('refuses a duplicate identifying attribute (serial number) within the class', async () => {
     await createServer('lon-web01', { serialNumber: 'SN-1' });
-    const result = await h.gql(CREATE, { input: { class: 'Server', name: 'lon-web02', attributes: { serialNumber: 'SN-1' } } });
+    const result = await h.gql(CREATE, {
+      input: { class: 'Server', name: 'lon-web02', attributes: { serialNumber: 'SN-1' } },
+    });
     expect(codeOf(result)).toBe('CONFLICT');
     expect(result.errors?.[0]?.extensions?.field).toBe('input.identifiers.serialNumber');
   });
@@ -107,7 +120,10 @@ describe('createCI', () => {
 
   it('writes an audit entry with the actor in the same transaction', async () => {
     const ci = await createServer();
-    const rows = await h.cypher('MATCH (a:AuditEntry {entityId: $id}) RETURN a.actor AS actor, a.action AS action, a.operation AS op', { id: ci.id });
+    const rows = await h.cypher(
+      'MATCH (a:AuditEntry {entityId: $id}) RETURN a.actor AS actor, a.action AS action, a.operation AS op',
+      { id: ci.id },
+    );
     expect(rows).toEqual([{ actor: 'test-editor', action: 'create', op: 'createCI' }]);
   });
 
@@ -127,7 +143,12 @@ describe('updateCI', () => {
   it('merges attributes, removes those set to null, and increments the revision', async () => {
     const ci = await createServer();
     const data = await h.ok(UPDATE, {
-      input: { id: ci.id, expectedRevision: 1, status: 'MAINTENANCE', attributes: { cpuCores: 16, os: null, memoryGb: 64 } },
+      input: {
+        id: ci.id,
+        expectedRevision: 1,
+        status: 'MAINTENANCE',
+        attributes: { cpuCores: 16, os: null, memoryGb: 64 },
+      },
     });
     expect(data.updateCI).toMatchObject({
       status: 'MAINTENANCE',
@@ -151,7 +172,9 @@ describe('updateCI', () => {
   it('lets exactly one of two concurrent updates at the same revision win', async () => {
     const ci = await createServer();
     const results = await Promise.all(
-      [4, 12].map((cores) => h.gql(UPDATE, { input: { id: ci.id, expectedRevision: 1, attributes: { cpuCores: cores } } })),
+      [4, 12].map((cores) =>
+        h.gql(UPDATE, { input: { id: ci.id, expectedRevision: 1, attributes: { cpuCores: cores } } }),
+      ),
     );
     const codes = results.map((r) => codeOf(r) ?? 'OK').sort();
     expect(codes).toEqual(['CONFLICT', 'OK']);
@@ -173,12 +196,18 @@ describe('updateCI', () => {
 
   it('sets and clears the location and owner group', async () => {
     const ci = await createServer();
-    const dc = await h.ok(CREATE, { input: { class: 'Location', name: 'London DC1', attributes: { locationType: 'datacenter' } } });
+    const dc = await h.ok(CREATE, {
+      input: { class: 'Location', name: 'London DC1', attributes: { locationType: 'datacenter' } },
+    });
     const group = await h.ok(`mutation { createGroup(input: {name: "Network Operations"}) { id } }`);
-    const set = await h.ok(UPDATE, { input: { id: ci.id, expectedRevision: 1, locationId: dc.createCI.id, ownerGroupId: group.createGroup.id } });
+    const set = await h.ok(UPDATE, {
+      input: { id: ci.id, expectedRevision: 1, locationId: dc.createCI.id, ownerGroupId: group.createGroup.id },
+    });
     expect(set.updateCI.location).toEqual({ id: dc.createCI.id, name: 'London DC1' });
     expect(set.updateCI.ownerGroup.name).toBe('Network Operations');
-    const cleared = await h.ok(UPDATE, { input: { id: ci.id, expectedRevision: set.updateCI.revision, locationId: null } });
+    const cleared = await h.ok(UPDATE, {
+      input: { id: ci.id, expectedRevision: set.updateCI.revision, locationId: null },
+    });
     expect(cleared.updateCI.location).toBeNull();
     expect(cleared.updateCI.ownerGroup.name).toBe('Network Operations');
   });
@@ -199,7 +228,10 @@ describe('updateCI', () => {
   it('records before and after in the audit entry', async () => {
     const ci = await createServer();
     await h.ok(UPDATE, { input: { id: ci.id, expectedRevision: 1, attributes: { cpuCores: 16 } } });
-    const rows = await h.cypher("MATCH (a:AuditEntry {entityId: $id, action: 'update'}) RETURN a.before AS before, a.after AS after", { id: ci.id });
+    const rows = await h.cypher(
+      "MATCH (a:AuditEntry {entityId: $id, action: 'update'}) RETURN a.before AS before, a.after AS after",
+      { id: ci.id },
+    );
     expect(JSON.parse(rows[0]?.before)).toEqual({ 'attributes.cpuCores': 8 });
     expect(JSON.parse(rows[0]?.after)).toEqual({ 'attributes.cpuCores': 16 });
   });
@@ -209,7 +241,9 @@ describe('retireCI', () => {
   it('retires a CI, keeps its relationships, and refuses later changes', async () => {
     const ci = await createServer();
     const app = await h.ok(CREATE, { input: { class: 'Application', name: 'VMS' } });
-    await h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, { i: { type: 'RUNS_ON', fromId: app.createCI.id, toId: ci.id } });
+    await h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, {
+      i: { type: 'RUNS_ON', fromId: app.createCI.id, toId: ci.id },
+    });
     const data = await h.ok(RETIRE, { input: { id: ci.id, reason: 'decommissioned' } });
     expect(data.retireCI).toMatchObject({ status: 'RETIRED', revision: 2 });
     const rels = await h.ok(`query ($id: ID!) { ci(id: $id) { relationships { type } } }`, { id: ci.id });
@@ -226,18 +260,39 @@ describe('defineCIClass', () => {
   it('lets an admin define a class that inherits from its base, then create and relate its CIs', async () => {
     const data = await h.ok(
       DEFINE,
-      { input: { name: 'Mainframe', baseClass: 'Server', identifyingKeys: ['lpar'], attributes: [{ name: 'lpar', type: 'STRING', required: true }] } },
+      {
+        input: {
+          name: 'Mainframe',
+          baseClass: 'Server',
+          identifyingKeys: ['lpar'],
+          attributes: [{ name: 'lpar', type: 'STRING', required: true }],
+        },
+      },
       ADMIN,
     );
-    expect(data.defineCIClass).toMatchObject({ name: 'Mainframe', base: 'Server', custom: true, identifyingKeys: ['name', 'hostname', 'serialNumber', 'lpar'] });
-    expect(data.defineCIClass.attributes).toEqual(expect.arrayContaining([{ name: 'lpar', type: 'STRING', required: true }, { name: 'cpuCores', type: 'INTEGER', required: false }]));
+    expect(data.defineCIClass).toMatchObject({
+      name: 'Mainframe',
+      base: 'Server',
+      custom: true,
+      identifyingKeys: ['name', 'hostname', 'serialNumber', 'lpar'],
+    });
+    expect(data.defineCIClass.attributes).toEqual(
+      expect.arrayContaining([
+        { name: 'lpar', type: 'STRING', required: true },
+        { name: 'cpuCores', type: 'INTEGER', required: false },
+      ]),
+    );
     const missing = await h.gql(CREATE, { input: { class: 'Mainframe', name: 'z1' } });
     expect(missing.errors?.[0]?.extensions?.field).toBe('input.attributes.lpar');
-    const mf = await h.ok(CREATE, { input: { class: 'Mainframe', name: 'z1', attributes: { lpar: 'LP01', cpuCores: 4 } } });
+    const mf = await h.ok(CREATE, {
+      input: { class: 'Mainframe', name: 'z1', attributes: { lpar: 'LP01', cpuCores: 4 } },
+    });
     expect(mf.createCI.identifiers).toEqual({ name: 'z1', lpar: 'LP01' });
     // Inherited relationship rules: an application may RUN_ON a Mainframe because it may run on a Server.
     const app = await h.ok(CREATE, { input: { class: 'Application', name: 'billing' } });
-    const rel = await h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, { i: { type: 'RUNS_ON', fromId: app.createCI.id, toId: mf.createCI.id } });
+    const rel = await h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, {
+      i: { type: 'RUNS_ON', fromId: app.createCI.id, toId: mf.createCI.id },
+    });
     expect(rel.relateCIs.type).toBe('RUNS_ON');
   });
 

@@ -10,15 +10,37 @@ function fleet(): ImportData {
     { class: 'Group', name: 'Network Operations' },
   ];
   const relations: NonNullable<ImportData['relations']> = [];
-  for (let s = 0; s < 3; s++) items.push({ class: 'NetworkDevice', name: `core-sw${s}`, attributes: { deviceType: 'switch' } });
+  for (let s = 0; s < 3; s++)
+    items.push({ class: 'NetworkDevice', name: `core-sw${s}`, attributes: { deviceType: 'switch' } });
   for (let i = 0; i < 600; i++) {
     const name = `srv-${String(i).padStart(4, '0')}`;
-    items.push({ class: 'Server', name, status: i % 10 === 0 ? 'MAINTENANCE' : 'LIVE', attributes: { hostname: name, os: i % 2 ? 'Linux' : 'Windows Server 2019', cpuCores: 4 + (i % 3) } });
+    items.push({
+      class: 'Server',
+      name,
+      status: i % 10 === 0 ? 'MAINTENANCE' : 'LIVE',
+      attributes: { hostname: name, os: i % 2 ? 'Linux' : 'Windows Server 2019', cpuCores: 4 + (i % 3) },
+    });
     items.push({ class: 'ApplicationInstance', name: `app-${i}`, attributes: { environment: 'production' } });
-    relations.push({ type: 'RUNS_ON', from: { class: 'ApplicationInstance', identifiers: { name: `app-${i}` } }, to: { class: 'Server', identifiers: { name } } });
-    relations.push({ type: 'CONNECTED_TO', from: { class: 'Server', identifiers: { name } }, to: { class: 'NetworkDevice', identifiers: { name: `core-sw${i % 3}` } } });
-    relations.push({ type: 'LOCATED_IN', from: { class: 'Server', identifiers: { name } }, to: { class: 'Location', identifiers: { name: 'London DC1' } } });
-    relations.push({ type: 'SUPPORTED_BY', from: { class: 'Server', identifiers: { name } }, to: { class: 'Group', identifiers: { name: 'Network Operations' } } });
+    relations.push({
+      type: 'RUNS_ON',
+      from: { class: 'ApplicationInstance', identifiers: { name: `app-${i}` } },
+      to: { class: 'Server', identifiers: { name } },
+    });
+    relations.push({
+      type: 'CONNECTED_TO',
+      from: { class: 'Server', identifiers: { name } },
+      to: { class: 'NetworkDevice', identifiers: { name: `core-sw${i % 3}` } },
+    });
+    relations.push({
+      type: 'LOCATED_IN',
+      from: { class: 'Server', identifiers: { name } },
+      to: { class: 'Location', identifiers: { name: 'London DC1' } },
+    });
+    relations.push({
+      type: 'SUPPORTED_BY',
+      from: { class: 'Server', identifiers: { name } },
+      to: { class: 'Group', identifiers: { name: 'Network Operations' } },
+    });
   }
   return { source: 'discovery', items, relations };
 }
@@ -57,7 +79,8 @@ describe('cis', () => {
 
   it('filters by class, status, name, attribute equality and relation, and counts', async () => {
     const q = `query ($filter: CIFilter) { cis(first: 1000, filter: $filter) { totalCount edges { node { name } } } }`;
-    const count = async (filter: Record<string, unknown>): Promise<number> => (await h.ok(q, { filter })).cis.totalCount;
+    const count = async (filter: Record<string, unknown>): Promise<number> =>
+      (await h.ok(q, { filter })).cis.totalCount;
     expect(await count({ classes: ['Server'] })).toBe(600);
     expect(await count({ classes: ['Server', 'NetworkDevice'] })).toBe(603);
     expect(await count({ classes: ['Server'], statuses: ['MAINTENANCE'] })).toBe(60);
@@ -104,7 +127,12 @@ describe('round trips', () => {
     const first = data.cis.edges[0].node;
     expect(first.location).toEqual({ name: 'London DC1' });
     expect(first.supportGroups).toEqual([{ name: 'Network Operations' }]);
-    expect(first.relationships.map((r: any) => r.type).sort()).toEqual(['CONNECTED_TO', 'LOCATED_IN', 'RUNS_ON', 'SUPPORTED_BY']);
+    expect(first.relationships.map((r: any) => r.type).sort()).toEqual([
+      'CONNECTED_TO',
+      'LOCATED_IN',
+      'RUNS_ON',
+      'SUPPORTED_BY',
+    ]);
     // The page, then one batch for every relationship and related record.
     expect(trips).toBe(2);
   });
@@ -114,9 +142,14 @@ describe('round trips', () => {
   });
 
   it('adds one round trip per further level of nesting, not per CI', async () => {
-    const twoLevels = NESTED.replace('ci { id name class status }', 'ci { id name relationships { type ci { name } } }');
+    const twoLevels = NESTED.replace(
+      'ci { id name class status }',
+      'ci { id name relationships { type ci { name } } }',
+    );
     const { trips, data } = await roundTrips(twoLevels, { first: 500 });
-    expect(data.cis.edges[0].node.relationships.find((r: any) => r.type === 'CONNECTED_TO').ci.relationships.length).toBe(200);
+    expect(
+      data.cis.edges[0].node.relationships.find((r: any) => r.type === 'CONNECTED_TO').ci.relationships.length,
+    ).toBe(200);
     expect(trips).toBe(3);
   });
 
@@ -127,7 +160,13 @@ describe('round trips', () => {
     const full = await roundTrips(FULL, { first: 50 });
     expect(light.trips).toBe(2);
     expect(full.trips).toBe(2);
-    const strip = (d: any) => d.cis.edges.map((e: any) => e.node.relationships.map((r: any) => ({ ...r, ci: r.ci && { id: r.ci.id, name: r.ci.name, class: r.ci.class, status: r.ci.status } })));
+    const strip = (d: any) =>
+      d.cis.edges.map((e: any) =>
+        e.node.relationships.map((r: any) => ({
+          ...r,
+          ci: r.ci && { id: r.ci.id, name: r.ci.name, class: r.ci.class, status: r.ci.status },
+        })),
+      );
     expect(strip(light.data)).toEqual(strip(full.data));
     expect(light.data.cis.edges.flatMap((e: any) => e.node.relationships).length).toBeGreaterThan(50);
   });
@@ -135,18 +174,31 @@ describe('round trips', () => {
   it('answers type and direction alone, and relationship properties, the same on every path (bare, summaries, full)', async () => {
     const BARE = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id relationships { type direction ci { id name } } } } } }`;
     const PROPS = BARE.replace('type direction ci { id name }', 'type direction attributes createdAt ci { id name }');
-    const FULL = BARE.replace('type direction ci { id name }', 'type direction attributes createdAt ci { id name attributes }');
-    const [bare, props, full] = [await roundTrips(BARE, { first: 50 }), await roundTrips(PROPS, { first: 50 }), await roundTrips(FULL, { first: 50 })];
+    const FULL = BARE.replace(
+      'type direction ci { id name }',
+      'type direction attributes createdAt ci { id name attributes }',
+    );
+    const [bare, props, full] = [
+      await roundTrips(BARE, { first: 50 }),
+      await roundTrips(PROPS, { first: 50 }),
+      await roundTrips(FULL, { first: 50 }),
+    ];
     for (const run of [bare, props, full]) expect(run.trips).toBe(2);
-    const rels = (d: any): any[] => d.cis.edges.flatMap((e: any) => e.node.relationships.map((r: any) => ({ ...r, ci: r.ci && { id: r.ci.id, name: r.ci.name } })));
+    const rels = (d: any): any[] =>
+      d.cis.edges.flatMap((e: any) =>
+        e.node.relationships.map((r: any) => ({ ...r, ci: r.ci && { id: r.ci.id, name: r.ci.name } })),
+      );
     expect(rels(props.data)).toEqual(rels(full.data));
     expect(rels(bare.data)).toEqual(rels(full.data).map(({ attributes: _a, createdAt: _c, ...r }) => r));
     expect(rels(props.data).every((r) => /^\d{4}-\d\d-\d\dT/.test(r.createdAt))).toBe(true);
   });
 
-  it('answers location, owner, support groups, subscribers and a group\'s CIs from summaries the same as from full records', async () => {
+  it("answers location, owner, support groups, subscribers and a group's CIs from summaries the same as from full records", async () => {
     const CI_LIGHT = `query ($first: Int) { cis(first: $first, filter: { classes: ["Server"] }) { edges { node { id location { id name } ownerGroup { name } supportGroups { id name } subscribers { name } } } } }`;
-    const CI_FULL = CI_LIGHT.replace('location { id name }', 'location { id name createdAt }').replace('supportGroups { id name }', 'supportGroups { id name createdAt }');
+    const CI_FULL = CI_LIGHT.replace('location { id name }', 'location { id name createdAt }').replace(
+      'supportGroups { id name }',
+      'supportGroups { id name createdAt }',
+    );
     const [light, full] = [await roundTrips(CI_LIGHT, { first: 50 }), await roundTrips(CI_FULL, { first: 50 })];
     const strip = (d: any) => JSON.parse(JSON.stringify(d, (k, v) => (k === 'createdAt' ? undefined : v)));
     expect(strip(light.data)).toEqual(strip(full.data));
@@ -157,7 +209,9 @@ describe('round trips', () => {
     const GROUPS = `{ groups { name supports { id name class status } } }`;
     const groupsLight = await roundTrips(GROUPS, {});
     const groupsFull = await roundTrips(GROUPS.replace('status }', 'status attributes }'), {});
-    expect(strip(groupsLight.data)).toEqual(JSON.parse(JSON.stringify(groupsFull.data, (k, v) => (k === 'attributes' ? undefined : v))));
+    expect(strip(groupsLight.data)).toEqual(
+      JSON.parse(JSON.stringify(groupsFull.data, (k, v) => (k === 'attributes' ? undefined : v))),
+    );
     expect(groupsLight.data.groups.flatMap((g: any) => g.supports).length).toBeGreaterThan(10);
     expect(groupsLight.trips).toBe(groupsFull.trips);
   });

@@ -19,20 +19,30 @@ describe('demo CMDB (the media company of the seed story)', () => {
   });
 
   it('can be queried: the licence web service depends on the Quova Geo-IP service, which the customer subscribes to', async () => {
-    const data = await h.ok(`{ cis(filter: {classes: ["Application"], nameContains: "licence web"}) { edges { node { name relationships(direction: OUTGOING, types: [DEPENDS_ON]) { ci { name class } } } } } }`);
+    const data = await h.ok(
+      `{ cis(filter: {classes: ["Application"], nameContains: "licence web"}) { edges { node { name relationships(direction: OUTGOING, types: [DEPENDS_ON]) { ci { name class } } } } } }`,
+    );
     const app = data.cis.edges[0].node;
     expect(app.name).toBe('Licence Web Service');
     expect(app.relationships.map((r: any) => r.ci.name)).toContain('Quova Geo-IP Service');
-    const geo = await h.ok(`{ cis(filter: {nameContains: "Quova Geo-IP Service"}) { edges { node { subscribers { name orgType } supportGroups { name } } } } }`);
-    expect(geo.cis.edges[0].node.subscribers).toEqual(expect.arrayContaining([{ name: 'Channel Sport Media', orgType: 'customer' }]));
+    const geo = await h.ok(
+      `{ cis(filter: {nameContains: "Quova Geo-IP Service"}) { edges { node { subscribers { name orgType } supportGroups { name } } } } }`,
+    );
+    expect(geo.cis.edges[0].node.subscribers).toEqual(
+      expect.arrayContaining([{ name: 'Channel Sport Media', orgType: 'customer' }]),
+    );
   });
 
   it('holds the SQL Server LUN at 88% and the people of the story in their time zones', async () => {
-    const lun = await h.ok(`{ cis(filter: {classes: ["StorageVolume"], attributes: {usedPercent: 88}}) { edges { node { name attributes relationships(direction: INCOMING, types: [STORED_ON]) { ci { class } } } } } }`);
+    const lun = await h.ok(
+      `{ cis(filter: {classes: ["StorageVolume"], attributes: {usedPercent: 88}}) { edges { node { name attributes relationships(direction: INCOMING, types: [STORED_ON]) { ci { class } } } } } }`,
+    );
     expect(lun.cis.edges).toHaveLength(1);
     expect(lun.cis.edges[0].node.attributes.storageType).toBe('san_lun');
     expect(lun.cis.edges[0].node.relationships.map((r: any) => r.ci.class)).toContain('Database');
-    const people = await h.cypher("MATCH (p:Person) WHERE p.name STARTS WITH 'Ray' OR p.name STARTS WITH 'Joe' RETURN p.name AS name, p.a_timezone AS tz ORDER BY name");
+    const people = await h.cypher(
+      "MATCH (p:Person) WHERE p.name STARTS WITH 'Ray' OR p.name STARTS WITH 'Joe' RETURN p.name AS name, p.a_timezone AS tz ORDER BY name",
+    );
     expect(people.map((p) => p.tz)).toEqual(['Europe/London', 'America/Los_Angeles']);
   });
 });

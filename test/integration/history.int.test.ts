@@ -15,14 +15,24 @@ async function moment(): Promise<string> {
 }
 
 async function create(cls: string, name: string, attributes: Record<string, unknown> = {}): Promise<void> {
-  const data = await h.ok(`mutation ($i: CreateCIInput!) { createCI(input: $i) { id } }`, { i: { class: cls, name, status: 'LIVE', attributes } });
+  const data = await h.ok(`mutation ($i: CreateCIInput!) { createCI(input: $i) { id } }`, {
+    i: { class: cls, name, status: 'LIVE', attributes },
+  });
   ids[name] = data.createCI.id;
 }
-const relate = (type: string, from: string, to: string) => h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, { i: { type, fromId: ids[from], toId: ids[to] } });
-const unrelate = (type: string, from: string, to: string) => h.ok(`mutation ($i: UnrelateCIsInput!) { unrelateCIs(input: $i) { removed } }`, { i: { type, fromId: ids[from], toId: ids[to] } });
+const relate = (type: string, from: string, to: string) =>
+  h.ok(`mutation ($i: RelateCIsInput!) { relateCIs(input: $i) { type } }`, {
+    i: { type, fromId: ids[from], toId: ids[to] },
+  });
+const unrelate = (type: string, from: string, to: string) =>
+  h.ok(`mutation ($i: UnrelateCIsInput!) { unrelateCIs(input: $i) { removed } }`, {
+    i: { type, fromId: ids[from], toId: ids[to] },
+  });
 const update = async (name: string, input: Record<string, unknown>) => {
   const current = await h.ok(`query ($id: ID!) { ci(id: $id) { revision } }`, { id: ids[name] });
-  return h.ok(`mutation ($i: UpdateCIInput!) { updateCI(input: $i) { revision } }`, { i: { id: ids[name], expectedRevision: current.ci.revision, ...input } });
+  return h.ok(`mutation ($i: UpdateCIInput!) { updateCI(input: $i) { revision } }`, {
+    i: { id: ids[name], expectedRevision: current.ci.revision, ...input },
+  });
 };
 
 let beforeAll_: string; // before anything existed
@@ -47,38 +57,69 @@ afterAll(async () => h.close());
 
 describe('history and point-in-time reads', () => {
   it('lists a CI revisions with who, when, and the fields changed', async () => {
-    const data = await h.ok(`query ($id: ID!) { ciHistory(id: $id) { revision actor operation validFrom validTo changes { field before after } ci { attributes } } }`, { id: ids.db });
+    const data = await h.ok(
+      `query ($id: ID!) { ciHistory(id: $id) { revision actor operation validFrom validTo changes { field before after } ci { attributes } } }`,
+      { id: ids.db },
+    );
     expect(data.ciHistory).toHaveLength(2);
     const [first, second] = data.ciHistory;
-    expect(first).toMatchObject({ revision: 1, actor: 'test-editor', operation: 'createCI', ci: { attributes: { engine: 'SQL Server', sizeGb: 100 } } });
+    expect(first).toMatchObject({
+      revision: 1,
+      actor: 'test-editor',
+      operation: 'createCI',
+      ci: { attributes: { engine: 'SQL Server', sizeGb: 100 } },
+    });
     expect(first.validTo).toBe(second.validFrom);
-    expect(second).toMatchObject({ revision: 2, operation: 'updateCI', validTo: null, changes: [{ field: 'attributes.sizeGb', before: 100, after: 250 }] });
+    expect(second).toMatchObject({
+      revision: 2,
+      operation: 'updateCI',
+      validTo: null,
+      changes: [{ field: 'attributes.sizeGb', before: 100, after: 250 }],
+    });
   });
 
   it('reads a CI as it stood at a moment, and not before it existed', async () => {
     const q = `query ($id: ID!, $at: DateTime) { ci(id: $id, asOf: $at) { name revision attributes } }`;
-    expect((await h.ok(q, { id: ids.db, at: withRelationship })).ci).toMatchObject({ revision: 1, attributes: { sizeGb: 100 } });
-    expect((await h.ok(q, { id: ids.db, at: afterRemoval })).ci).toMatchObject({ revision: 2, attributes: { sizeGb: 250 } });
+    expect((await h.ok(q, { id: ids.db, at: withRelationship })).ci).toMatchObject({
+      revision: 1,
+      attributes: { sizeGb: 100 },
+    });
+    expect((await h.ok(q, { id: ids.db, at: afterRemoval })).ci).toMatchObject({
+      revision: 2,
+      attributes: { sizeGb: 250 },
+    });
     expect((await h.ok(q, { id: ids.db, at: beforeAll_ })).ci).toBeNull();
-    const listed = await h.ok(`query ($at: DateTime) { cis(asOf: $at, filter: {attributes: {sizeGb: 100}}) { totalCount edges { node { name } } } }`, { at: withRelationship });
+    const listed = await h.ok(
+      `query ($at: DateTime) { cis(asOf: $at, filter: {attributes: {sizeGb: 100}}) { totalCount edges { node { name } } } }`,
+      { at: withRelationship },
+    );
     expect(listed.cis).toEqual({ totalCount: 1, edges: [{ node: { name: 'db' } }] });
   });
 
   it('shows a relationship removed later as present before its removal, and absent after', async () => {
     const q = `query ($id: ID!, $at: DateTime) { ci(id: $id, asOf: $at) { relationships(direction: OUTGOING) { type ci { name attributes } } } }`;
-    expect((await h.ok(q, { id: ids.app, at: withRelationship })).ci.relationships).toEqual([{ type: 'DEPENDS_ON', ci: { name: 'db', attributes: { engine: 'SQL Server', sizeGb: 100 } } }]);
+    expect((await h.ok(q, { id: ids.app, at: withRelationship })).ci.relationships).toEqual([
+      { type: 'DEPENDS_ON', ci: { name: 'db', attributes: { engine: 'SQL Server', sizeGb: 100 } } },
+    ]);
     expect((await h.ok(q, { id: ids.app, at: afterRemoval })).ci.relationships).toEqual([]);
     expect((await h.ok(q, { id: ids.app, at: beforeAll_ })).ci).toBeNull();
   });
 
   it('answers impact analysis and dependencies as of a moment', async () => {
     const impact = `query ($id: ID!, $at: DateTime) { impactAnalysis(input: {ciIds: [$id], asOf: $at}) { affectedServices { service { name } path { name } } } }`;
-    expect((await h.ok(impact, { id: ids.db, at: withRelationship })).impactAnalysis.affectedServices).toEqual([{ service: { name: 'svc' }, path: [{ name: 'db' }, { name: 'app' }, { name: 'svc' }] }]);
+    expect((await h.ok(impact, { id: ids.db, at: withRelationship })).impactAnalysis.affectedServices).toEqual([
+      { service: { name: 'svc' }, path: [{ name: 'db' }, { name: 'app' }, { name: 'svc' }] },
+    ]);
     expect((await h.ok(impact, { id: ids.db, at: afterRemoval })).impactAnalysis.affectedServices).toEqual([]);
     expect((await h.ok(impact, { id: ids.db })).impactAnalysis.affectedServices).toEqual([]);
     const deps = `query ($id: ID!, $at: DateTime) { dependencies(ciId: $id, asOf: $at) { ci { name } depth } }`;
-    expect((await h.ok(deps, { id: ids.svc, at: withRelationship })).dependencies).toEqual([{ ci: { name: 'app' }, depth: 1 }, { ci: { name: 'db' }, depth: 2 }]);
-    expect((await h.ok(deps, { id: ids.svc, at: afterRemoval })).dependencies).toEqual([{ ci: { name: 'app' }, depth: 1 }]);
+    expect((await h.ok(deps, { id: ids.svc, at: withRelationship })).dependencies).toEqual([
+      { ci: { name: 'app' }, depth: 1 },
+      { ci: { name: 'db' }, depth: 2 },
+    ]);
+    expect((await h.ok(deps, { id: ids.svc, at: afterRemoval })).dependencies).toEqual([
+      { ci: { name: 'app' }, depth: 1 },
+    ]);
     const early = await h.gql(impact, { id: ids.db, at: beforeAll_ });
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.ciIds[0]' });
   });
@@ -126,20 +167,54 @@ describe('baselines', () => {
     await relate('STORED_ON', 'db', 'lun-7');
     await unrelate('DEPENDS_ON', 'svc', 'app');
     const diff = (await h.ok(`query ($id: ID!) { drift(baselineId: $id) { ${DIFF_FIELDS} } }`, { id: base.id })).drift;
-    expect(diff.counts).toEqual({ addedCIs: 1, removedCIs: 0, changedCIs: 1, addedRelationships: 1, removedRelationships: 1 });
+    expect(diff.counts).toEqual({
+      addedCIs: 1,
+      removedCIs: 0,
+      changedCIs: 1,
+      addedRelationships: 1,
+      removedRelationships: 1,
+    });
     expect(diff.addedCIs).toEqual([{ name: 'lun-7', class: 'StorageVolume' }]);
     expect(diff.changedCIs).toEqual([
-      { ci: { name: 'db' }, changes: [{ field: 'attributes.engineVersion', before: null, after: '2019' }, { field: 'attributes.sizeGb', before: 250, after: 500 }] },
+      {
+        ci: { name: 'db' },
+        changes: [
+          { field: 'attributes.engineVersion', before: null, after: '2019' },
+          { field: 'attributes.sizeGb', before: 250, after: 500 },
+        ],
+      },
     ]);
     expect(diff.addedRelationships).toEqual([{ type: 'STORED_ON', from: { name: 'db' }, to: { name: 'lun-7' } }]);
     expect(diff.removedRelationships).toEqual([{ type: 'DEPENDS_ON', from: { name: 'svc' }, to: { name: 'app' } }]);
     expect(diff.fromAt).toBe(base.takenAt);
     // The same diff between two moments, without a baseline.
-    const between = (await h.ok(`query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $a}, to: {at: $b}) { ${DIFF_FIELDS} } }`, { a: beforeAll_, b: withRelationship })).baselineDiff;
-    expect(between.counts).toEqual({ addedCIs: 3, removedCIs: 0, changedCIs: 0, addedRelationships: 2, removedRelationships: 0 });
+    const between = (
+      await h.ok(
+        `query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $a}, to: {at: $b}) { ${DIFF_FIELDS} } }`,
+        { a: beforeAll_, b: withRelationship },
+      )
+    ).baselineDiff;
+    expect(between.counts).toEqual({
+      addedCIs: 3,
+      removedCIs: 0,
+      changedCIs: 0,
+      addedRelationships: 2,
+      removedRelationships: 0,
+    });
     // Backwards in time the diff takes the full-snapshot path: it must mirror the incremental forward diff.
-    const backwards = (await h.ok(`query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $b}, to: {at: $a}) { ${DIFF_FIELDS} } }`, { a: beforeAll_, b: withRelationship })).baselineDiff;
-    expect(backwards.counts).toEqual({ addedCIs: 0, removedCIs: 3, changedCIs: 0, addedRelationships: 0, removedRelationships: 2 });
+    const backwards = (
+      await h.ok(
+        `query ($a: DateTime, $b: DateTime) { baselineDiff(from: {at: $b}, to: {at: $a}) { ${DIFF_FIELDS} } }`,
+        { a: beforeAll_, b: withRelationship },
+      )
+    ).baselineDiff;
+    expect(backwards.counts).toEqual({
+      addedCIs: 0,
+      removedCIs: 3,
+      changedCIs: 0,
+      addedRelationships: 0,
+      removedRelationships: 2,
+    });
     expect(backwards.removedRelationships.map((r: any) => `${r.from.name}-${r.type}->${r.to.name}`).sort()).toEqual(
       between.addedRelationships.map((r: any) => `${r.from.name}-${r.type}->${r.to.name}`).sort(),
     );
@@ -167,7 +242,11 @@ describe('baselines', () => {
   it('stores only superseded states as revisions; a database written before that is converted by migration V0005', async () => {
     const HISTORY = `query ($id: ID!) { ciHistory(id: $id) { revision actor operation validTo ci { attributes } } }`;
     await create('Server', 'legacy', { cpuCores: 4 });
-    const revisions = () => h.cypher('MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.validTo IS NULL AS open ORDER BY revision', { id: ids.legacy });
+    const revisions = () =>
+      h.cypher(
+        'MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.validTo IS NULL AS open ORDER BY revision',
+        { id: ids.legacy },
+      );
     // A new CI is its live record only: creating (or importing) writes no revision.
     expect(await revisions()).toEqual([]);
     // The layout before V0005: every state, the current one too, copied into a revision; the writer only there.
@@ -182,7 +261,13 @@ describe('baselines', () => {
     for (const statement of v5?.statements ?? []) await h.cypher(statement);
     expect(await revisions()).toEqual([]);
     expect((await h.ok(HISTORY, { id: ids.legacy })).ciHistory).toEqual([
-      { revision: 1, actor: 'legacy-importer', operation: 'importCIs', validTo: null, ci: { attributes: { cpuCores: 4 } } },
+      {
+        revision: 1,
+        actor: 'legacy-importer',
+        operation: 'importCIs',
+        validTo: null,
+        ci: { attributes: { cpuCores: 4 } },
+      },
     ]);
     // An update supersedes the current state: one revision, closed, carrying who wrote that state.
     await update('legacy', { attributes: { cpuCores: 8 } });
@@ -195,19 +280,28 @@ describe('baselines', () => {
   });
 
   it('keeps the state an update replaces even when another writer changed the record while the update waited', async () => {
-    const item = (cpuCores: number) => ({ source: 'discovery', items: [{ class: 'Server', name: 'raced', attributes: { cpuCores } }] });
+    const item = (cpuCores: number) => ({
+      source: 'discovery',
+      items: [{ class: 'Server', name: 'raced', attributes: { cpuCores } }],
+    });
     expect((await h.services.imports.importCMDB(EDITOR, item(2))).created).toBe(1);
-    const [{ id } = { id: '' }] = (await h.cypher("MATCH (n:CI {name: 'raced'}) RETURN n.id AS id")) as Array<{ id: string }>;
+    const [{ id } = { id: '' }] = (await h.cypher("MATCH (n:CI {name: 'raced'}) RETURN n.id AS id")) as Array<{
+      id: string;
+    }>;
     // Another writer holds the record and changes it; the import's update has to wait for it.
     const session = h.db.driver.session();
     const other = session.beginTransaction();
     try {
-      await other.run('MATCH (n:Entity {id: $id}) SET n.a_cpuCores = 4, n.revision = 2, n.updatedAt = datetime()', { id });
+      await other.run('MATCH (n:Entity {id: $id}) SET n.a_cpuCores = 4, n.revision = 2, n.updatedAt = datetime()', {
+        id,
+      });
       const importing = h.services.imports.importCMDB(EDITOR, item(8));
       for (let blocked = false, polls = 0; !blocked; polls++) {
         if (polls === 500) throw new Error('the import never waited for the record held by the other transaction');
         await new Promise((r) => setTimeout(r, 20));
-        const waiting = await h.cypher("SHOW TRANSACTIONS YIELD currentQuery, status WHERE status STARTS WITH 'Blocked' AND currentQuery CONTAINS 'Revision' RETURN count(*) AS n");
+        const waiting = await h.cypher(
+          "SHOW TRANSACTIONS YIELD currentQuery, status WHERE status STARTS WITH 'Blocked' AND currentQuery CONTAINS 'Revision' RETURN count(*) AS n",
+        );
         blocked = (waiting[0]?.n as number) > 0;
       }
       await other.commit();
@@ -216,8 +310,13 @@ describe('baselines', () => {
       await session.close();
     }
     // The revision holds the state the import replaced (4 cores, the other writer's), never the one it first read.
-    const revisions = await h.cypher('MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.a_cpuCores AS cpuCores ORDER BY v.validFrom', { id });
+    const revisions = await h.cypher(
+      'MATCH (v:Revision {id: $id}) RETURN v.revision AS revision, v.a_cpuCores AS cpuCores ORDER BY v.validFrom',
+      { id },
+    );
     expect(revisions).toEqual([{ revision: 2, cpuCores: 4 }]);
-    expect(await h.cypher('MATCH (n:Entity {id: $id}) RETURN n.revision AS revision, n.a_cpuCores AS cpuCores', { id })).toEqual([{ revision: 3, cpuCores: 8 }]);
+    expect(
+      await h.cypher('MATCH (n:Entity {id: $id}) RETURN n.revision AS revision, n.a_cpuCores AS cpuCores', { id }),
+    ).toEqual([{ revision: 3, cpuCores: 8 }]);
   });
 });

@@ -33,21 +33,34 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('takes the actor from X-Actor: the audit entry names them', async () => {
-    const { json } = await post({ query: CREATE, variables: { i: { class: 'Server', name: 'lon-web01' } } }, { 'x-actor': 'joe@ioko.example' });
+    const { json } = await post(
+      { query: CREATE, variables: { i: { class: 'Server', name: 'lon-web01' } } },
+      { 'x-actor': 'joe@ioko.example' },
+    );
     expect(json.data.createCI).toEqual({ name: 'lon-web01', status: 'PLANNED' });
-    expect(await h.cypher("MATCH (a:AuditEntry {operation: 'createCI'}) RETURN a.actor AS actor")).toEqual([{ actor: 'joe@ioko.example' }]);
+    expect(await h.cypher("MATCH (a:AuditEntry {operation: 'createCI'}) RETURN a.actor AS actor")).toEqual([
+      { actor: 'joe@ioko.example' },
+    ]);
   });
 
   it('answers a write without X-Actor with UNAUTHENTICATED, and X-Actor-Roles: viewer with FORBIDDEN', async () => {
     const anonymous = await post({ query: CREATE, variables: { i: { class: 'Server', name: 'x' } } });
     expect(anonymous.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    const viewer = await post({ query: CREATE, variables: { i: { class: 'Server', name: 'x' } } }, { 'x-actor': 'v', 'x-actor-roles': 'viewer' });
+    const viewer = await post(
+      { query: CREATE, variables: { i: { class: 'Server', name: 'x' } } },
+      { 'x-actor': 'v', 'x-actor-roles': 'viewer' },
+    );
     expect(viewer.json.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
   it('returns coded errors without stack traces or driver messages', async () => {
-    const { json } = await post({ query: CREATE, variables: { i: { class: 'Server', name: 'y', attributes: { cpuCores: 'many' } } } }, { 'x-actor': 'a' });
-    expect(json.errors[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.attributes.cpuCores' }));
+    const { json } = await post(
+      { query: CREATE, variables: { i: { class: 'Server', name: 'y', attributes: { cpuCores: 'many' } } } },
+      { 'x-actor': 'a' },
+    );
+    expect(json.errors[0].extensions).toEqual(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.attributes.cpuCores' }),
+    );
     expect(JSON.stringify(json)).not.toMatch(/stacktrace|Neo4jError|at .*\.ts:/);
     const invalid = await post({ query: '{ ci(id: "x") { nope } }' });
     expect(invalid.status).toBe(400);

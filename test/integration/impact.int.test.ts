@@ -18,7 +18,11 @@ async function graph(items: Array<[string, string, Record<string, unknown>?]>, r
   const classOf = new Map(items.map(([cls, name]) => [name, cls]));
   const data: ImportData = {
     source: 'test',
-    items: items.map(([cls, name, attributes]) => ({ class: cls, name, ...(attributes ? { attributes: attributes as never } : {}) })),
+    items: items.map(([cls, name, attributes]) => ({
+      class: cls,
+      name,
+      ...(attributes ? { attributes: attributes as never } : {}),
+    })),
     relations: relations.map(([from, type, to]) => ({
       type,
       from: { class: classOf.get(from) as string, identifiers: { name: from } },
@@ -77,18 +81,36 @@ describe('impactAnalysis: clusters', () => {
   it('one member down leaves 2 up = the minimum: the farm and the website are DEGRADED, with paths', async () => {
     const r = await impact(['web1']);
     expect(states(r)).toEqual({ web1: 'DOWN', 'web-farm': 'DEGRADED', Website: 'DEGRADED' });
-    expect(r.affectedServices).toEqual([{ service: { name: 'Website' }, state: 'DEGRADED', path: [{ name: 'web1' }, { name: 'web-farm' }, { name: 'Website' }] }]);
+    expect(r.affectedServices).toEqual([
+      {
+        service: { name: 'Website' },
+        state: 'DEGRADED',
+        path: [{ name: 'web1' }, { name: 'web-farm' }, { name: 'Website' }],
+      },
+    ]);
     expect(r.affectedCIs.find((a: any) => a.ci.name === 'Website')).toMatchObject({ depth: 2, via: 'DEPENDS_ON' });
-    expect(r.affectedCustomers).toEqual([{ customer: { name: 'Channel Sport Media' }, services: [{ service: { name: 'Website' }, state: 'DEGRADED' }] }]);
+    expect(r.affectedCustomers).toEqual([
+      { customer: { name: 'Channel Sport Media' }, services: [{ service: { name: 'Website' }, state: 'DEGRADED' }] },
+    ]);
     expect(r.truncated).toBe(false);
   });
 
   it('two members down leave 1 up, below the minimum: the farm and the website are DOWN', async () => {
-    expect(states(await impact(['web1', 'web2']))).toEqual({ web1: 'DOWN', web2: 'DOWN', 'web-farm': 'DOWN', Website: 'DOWN' });
+    expect(states(await impact(['web1', 'web2']))).toEqual({
+      web1: 'DOWN',
+      web2: 'DOWN',
+      'web-farm': 'DOWN',
+      Website: 'DOWN',
+    });
   });
 
   it('a member only DEGRADED degrades the farm but does not take it down', async () => {
-    expect(states(await impact(['web1', 'web2'], { scenario: 'DEGRADED' }))).toEqual({ web1: 'DEGRADED', web2: 'DEGRADED', 'web-farm': 'DEGRADED', Website: 'DEGRADED' });
+    expect(states(await impact(['web1', 'web2'], { scenario: 'DEGRADED' }))).toEqual({
+      web1: 'DEGRADED',
+      web2: 'DEGRADED',
+      'web-farm': 'DEGRADED',
+      Website: 'DEGRADED',
+    });
   });
 
   it('a stage member neither keeps the farm up nor hurts it when it fails', async () => {
@@ -158,7 +180,12 @@ describe('impactAnalysis: propagation rules', () => {
   });
 
   it('DEGRADED propagates as DEGRADED', async () => {
-    expect(states(await impact(['esx'], { scenario: 'DEGRADED' }))).toEqual({ esx: 'DEGRADED', vm: 'DEGRADED', app: 'DEGRADED', svc: 'DEGRADED' });
+    expect(states(await impact(['esx'], { scenario: 'DEGRADED' }))).toEqual({
+      esx: 'DEGRADED',
+      vm: 'DEGRADED',
+      app: 'DEGRADED',
+      svc: 'DEGRADED',
+    });
   });
 
   it('terminates on cycles, reporting each CI once at its shortest depth', async () => {
@@ -184,15 +211,29 @@ describe('impactAnalysis: propagation rules', () => {
 
   it('does not propagate through a retired CI, nor list what lies behind it for the customers', async () => {
     const before = await impact(['host2']);
-    expect(states(before)).toEqual({ host2: 'DOWN', 'old-vm': 'DOWN', legacy: 'DOWN', 'legacy-svc': 'DOWN', 'host-svc': 'DOWN' });
+    expect(states(before)).toEqual({
+      host2: 'DOWN',
+      'old-vm': 'DOWN',
+      legacy: 'DOWN',
+      'legacy-svc': 'DOWN',
+      'host-svc': 'DOWN',
+    });
     // The customer's affected services in the answer's order (by depth): host-svc at 1, legacy-svc at 3.
     expect(before.affectedCustomers).toEqual([
-      { customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'host-svc' }, state: 'DOWN' }, { service: { name: 'legacy-svc' }, state: 'DOWN' }] },
+      {
+        customer: { name: 'Legacy Customer' },
+        services: [
+          { service: { name: 'host-svc' }, state: 'DOWN' },
+          { service: { name: 'legacy-svc' }, state: 'DOWN' },
+        ],
+      },
     ]);
     await h.ok(`mutation ($id: ID!) { retireCI(input: {id: $id}) { status } }`, { id: ids['old-vm'] });
     const after = await impact(['host2']);
     expect(states(after)).toEqual({ host2: 'DOWN', 'host-svc': 'DOWN' });
-    expect(after.affectedCustomers).toEqual([{ customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'host-svc' }, state: 'DOWN' }] }]);
+    expect(after.affectedCustomers).toEqual([
+      { customer: { name: 'Legacy Customer' }, services: [{ service: { name: 'host-svc' }, state: 'DOWN' }] },
+    ]);
     // Above, legacy-svc was reached by the expansion but not affected, so not listed; asked about, the retired VM
     // itself still takes down what runs on it.
     expect((await impact(['old-vm'])).affectedCustomers).toEqual([
@@ -208,8 +249,17 @@ describe('impactAnalysis: propagation rules', () => {
   });
 
   it('lists dependencies as a tree: each CI once, at its depth, with the relationship that reached it', async () => {
-    const data = await h.ok(`query ($id: ID!) { dependencies(ciId: $id) { ci { name } depth relationship { type from { ... on CI { name } } to { ... on CI { name } } } } }`, { id: ids.svc });
-    const rows = data.dependencies.map((d: any) => [d.ci.name, d.depth, d.relationship.type, d.relationship.from.name, d.relationship.to.name]);
+    const data = await h.ok(
+      `query ($id: ID!) { dependencies(ciId: $id) { ci { name } depth relationship { type from { ... on CI { name } } to { ... on CI { name } } } } }`,
+      { id: ids.svc },
+    );
+    const rows = data.dependencies.map((d: any) => [
+      d.ci.name,
+      d.depth,
+      d.relationship.type,
+      d.relationship.from.name,
+      d.relationship.to.name,
+    ]);
     expect(rows.sort()).toEqual(
       [
         ['app', 1, 'DEPENDS_ON', 'svc', 'app'],
@@ -220,8 +270,14 @@ describe('impactAnalysis: propagation rules', () => {
       ].sort(),
     );
     // The relationship says when it was made: the dependency tree reads the edges' times (impact never does).
-    const made = await h.cypher('MATCH (:CI {name: $from})-[r:DEPENDS_ON]->(:CI {name: $to}) RETURN toString(r.createdAt) AS at', { from: 'svc', to: 'app' });
-    const timed = await h.ok(`query ($id: ID!) { dependencies(ciId: $id, maxDepth: 1) { ci { name } relationship { createdAt } } }`, { id: ids.svc });
+    const made = await h.cypher(
+      'MATCH (:CI {name: $from})-[r:DEPENDS_ON]->(:CI {name: $to}) RETURN toString(r.createdAt) AS at',
+      { from: 'svc', to: 'app' },
+    );
+    const timed = await h.ok(
+      `query ($id: ID!) { dependencies(ciId: $id, maxDepth: 1) { ci { name } relationship { createdAt } } }`,
+      { id: ids.svc },
+    );
     expect(timed.dependencies).toHaveLength(1);
     expect(new Date(timed.dependencies[0].relationship.createdAt).getTime()).toBe(new Date(made[0]?.at).getTime());
   });
@@ -230,7 +286,9 @@ describe('impactAnalysis: propagation rules', () => {
     const withRelationship = `query ($id: ID!, $d: Int) { dependencies(ciId: $id, maxDepth: $d) { ci { name status } depth relationship { type } } }`;
     const withoutRelationship = `query ($id: ID!, $d: Int) { dependencies(ciId: $id, maxDepth: $d) { ci { name status } depth } }`;
     const tree = async (query: string, name: string, d: number): Promise<string[]> =>
-      (await h.ok(query, { id: ids[name], d })).dependencies.map((x: any) => `${x.ci.name}@${x.depth} ${x.ci.status}`).sort();
+      (await h.ok(query, { id: ids[name], d })).dependencies
+        .map((x: any) => `${x.ci.name}@${x.depth} ${x.ci.status}`)
+        .sort();
     const cases: Array<[string, number, string[]]> = [
       ['svc', 10, ['app@1 LIVE', 'db@2 LIVE', 'esx@3 LIVE', 'lun@3 LIVE', 'vm@2 LIVE']],
       ['a', 10, ['b@1 LIVE', 'c@2 LIVE']], // a cycle: a itself is not its own dependency
@@ -260,7 +318,9 @@ describe('impactAnalysis on the demo CMDB', () => {
     const services = Object.fromEntries(r.affectedServices.map((s: any) => [s.service.name, s.state]));
     expect(services['Licence Service']).toBe('DOWN');
     expect(services['Video Management Service']).toBeDefined();
-    expect(r.affectedCustomers.map((c: any) => c.customer.name).sort()).toEqual(expect.arrayContaining(['Channel Sport Media', 'Northern Film Archive']));
+    expect(r.affectedCustomers.map((c: any) => c.customer.name).sort()).toEqual(
+      expect.arrayContaining(['Channel Sport Media', 'Northern Film Archive']),
+    );
     expect(r.truncated).toBe(false);
   });
 

@@ -27,11 +27,23 @@ afterAll(async () => {
 describe('migrations', () => {
   it('applies files in version order once, recording each with its checksum', async () => {
     writeFileSync(join(dir, 'V0002__widget_marker.cypher'), "MERGE (:TestWidget {name: 'after-index'});\n");
-    writeFileSync(join(dir, 'V0001__widget_index.cypher'), '// an index first\nCREATE INDEX test_widget_name IF NOT EXISTS FOR (w:TestWidget) ON (w.name);\n');
+    writeFileSync(
+      join(dir, 'V0001__widget_index.cypher'),
+      '// an index first\nCREATE INDEX test_widget_name IF NOT EXISTS FOR (w:TestWidget) ON (w.name);\n',
+    );
     const first = await migrate(h.db, dir, { ledger });
-    expect(first).toEqual({ applied: ['V0001__widget_index.cypher', 'V0002__widget_marker.cypher'], alreadyApplied: 0 });
-    const recorded = await h.cypher('MATCH (m:Migration {ledger: $ledger}) RETURN m.version AS v, m.name AS name, size(m.checksum) AS len ORDER BY v', { ledger });
-    expect(recorded).toEqual([{ v: 1, name: 'widget_index', len: 64 }, { v: 2, name: 'widget_marker', len: 64 }]);
+    expect(first).toEqual({
+      applied: ['V0001__widget_index.cypher', 'V0002__widget_marker.cypher'],
+      alreadyApplied: 0,
+    });
+    const recorded = await h.cypher(
+      'MATCH (m:Migration {ledger: $ledger}) RETURN m.version AS v, m.name AS name, size(m.checksum) AS len ORDER BY v',
+      { ledger },
+    );
+    expect(recorded).toEqual([
+      { v: 1, name: 'widget_index', len: 64 },
+      { v: 2, name: 'widget_marker', len: 64 },
+    ]);
     const indexes = await h.cypher("SHOW INDEXES YIELD name WHERE name = 'test_widget_name' RETURN name");
     expect(indexes).toHaveLength(1);
     const second = await migrate(h.db, dir, { ledger });
@@ -46,7 +58,9 @@ describe('migrations', () => {
     await migrate(h.db, dir, { ledger });
     writeFileSync(file, 'CREATE INDEX test_widget_name IF NOT EXISTS FOR (w:TestWidget) ON (w.size);\n');
     writeFileSync(join(dir, 'V0002__later.cypher'), "MERGE (:TestWidget {name: 'must-not-run'});\n");
-    await expect(migrate(h.db, dir, { ledger })).rejects.toThrow(/V0001__widget_index\.cypher was edited after it was applied/);
+    await expect(migrate(h.db, dir, { ledger })).rejects.toThrow(
+      /V0001__widget_index\.cypher was edited after it was applied/,
+    );
     // Nothing after the refusal ran.
     expect(await h.cypher("MATCH (w:TestWidget {name: 'must-not-run'}) RETURN count(w) AS n")).toEqual([{ n: 0 }]);
   });

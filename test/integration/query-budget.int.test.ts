@@ -18,13 +18,21 @@ beforeAll(async () => {
   expect(r.rejected).toEqual([]);
   const one = async (cypher: string): Promise<string> => (await h.cypher(cypher))[0]?.id as string;
   ids = {
-    leaf: await one("MATCH (c:BusinessService) RETURN c.id AS id ORDER BY c.name LIMIT 1"),
-    hub: await one("MATCH (n:NetworkDevice {a_deviceType: 'switch'})<-[r]-() WITH n, count(r) AS d ORDER BY d DESC RETURN n.id AS id LIMIT 1"),
-    instances: (await h.cypher('MATCH (c:ApplicationInstance) RETURN c.id AS id ORDER BY c.name LIMIT 5')).map((x) => x.id as string),
+    leaf: await one('MATCH (c:BusinessService) RETURN c.id AS id ORDER BY c.name LIMIT 1'),
+    hub: await one(
+      "MATCH (n:NetworkDevice {a_deviceType: 'switch'})<-[r]-() WITH n, count(r) AS d ORDER BY d DESC RETURN n.id AS id LIMIT 1",
+    ),
+    instances: (await h.cypher('MATCH (c:ApplicationInstance) RETURN c.id AS id ORDER BY c.name LIMIT 5')).map(
+      (x) => x.id as string,
+    ),
     business: await one('MATCH (c:BusinessService) RETURN c.id AS id ORDER BY c.name LIMIT 1'),
     server: await one('MATCH (c:Server) RETURN c.id AS id ORDER BY c.name LIMIT 1'),
   };
-  const base = await h.ok(`mutation { createBaseline(input: { name: "budget", scope: { all: true } }) { id } }`, {}, ADMIN);
+  const base = await h.ok(
+    `mutation { createBaseline(input: { name: "budget", scope: { all: true } }) { id } }`,
+    {},
+    ADMIN,
+  );
   baselineId = base.createBaseline.id;
   // Changes after the baseline, so the diff has CIs to load.
   for (const row of await h.cypher('MATCH (c:Server) RETURN c.id AS id, c.revision AS rev ORDER BY c.name LIMIT 10')) {
@@ -40,7 +48,10 @@ async function trips(query: string, variables: Record<string, unknown>): Promise
   const data = await h.ok(query, variables);
   const n = h.db.counter.count - before;
   // SERVICEGRAPH_PRINT_TRIPS=1 shows the counts (to set a budget after a deliberate change).
-  if (process.env.SERVICEGRAPH_PRINT_TRIPS) process.stdout.write(`round trips ${n}: ${query.slice(0, 40).replace(/\s+/g, ' ')} ${JSON.stringify(variables).slice(0, 60)}\n`);
+  if (process.env.SERVICEGRAPH_PRINT_TRIPS)
+    process.stdout.write(
+      `round trips ${n}: ${query.slice(0, 40).replace(/\s+/g, ' ')} ${JSON.stringify(variables).slice(0, 60)}\n`,
+    );
   return { trips: n, data };
 }
 
@@ -66,7 +77,15 @@ const DIFF = `query ($id: ID!) { baselineDiff(from: { baselineId: $id }, to: {})
 // (rootCauseCandidates 4 → 5: open incidents and known errors on the candidates are read too; 5 → 4: the CIs of
 // the answer come from the statement that reads the symptoms' paths, not from a second load; impactAnalysis 4 → 3:
 // the subscriptions of the closure's services come with the closure).
-const BUDGET = { ci: 3, cis: 3, impactAnalysis: 3, dependencies: 3, rootCauseCandidates: 4, ciHistory: 1, baselineDiff: 6 };
+const BUDGET = {
+  ci: 3,
+  cis: 3,
+  impactAnalysis: 3,
+  dependencies: 3,
+  rootCauseCandidates: 4,
+  ciHistory: 1,
+  baselineDiff: 6,
+};
 
 describe('round-trip budget per operation (no N+1)', () => {
   it('ci: one CI with its relationships, related CIs and their locations', async () => {

@@ -29,7 +29,13 @@ afterAll(async () => h.close());
 describe('relateCIs', () => {
   it('relates two CIs by a registry type and shows the relationship from both ends', async () => {
     const data = await h.ok(RELATE, { i: { type: 'RUNS_ON', fromId: ids['licence-ws'], toId: ids['lon-lic01'] } });
-    expect(data.relateCIs).toEqual({ type: 'RUNS_ON', direction: 'OUTGOING', from: { name: 'licence-ws' }, to: { name: 'lon-lic01' }, ci: { name: 'lon-lic01' } });
+    expect(data.relateCIs).toEqual({
+      type: 'RUNS_ON',
+      direction: 'OUTGOING',
+      from: { name: 'licence-ws' },
+      to: { name: 'lon-lic01' },
+      ci: { name: 'lon-lic01' },
+    });
     const both = await h.ok(
       `query ($a: ID!, $b: ID!) {
         a: ci(id: $a) { relationships { type direction ci { name } } }
@@ -49,7 +55,8 @@ describe('relateCIs', () => {
   });
 
   it('is idempotent: relating twice leaves one relationship', async () => {
-    for (let i = 0; i < 2; i++) await h.ok(RELATE, { i: { type: 'MEMBER_OF', fromId: ids['lon-esx01'], toId: ids['web-farm'] } });
+    for (let i = 0; i < 2; i++)
+      await h.ok(RELATE, { i: { type: 'MEMBER_OF', fromId: ids['lon-esx01'], toId: ids['web-farm'] } });
     const rows = await h.cypher('MATCH ()-[r:MEMBER_OF]->() RETURN count(r) AS n');
     expect(rows).toEqual([{ n: 1 }]);
   });
@@ -58,15 +65,24 @@ describe('relateCIs', () => {
     const result = await h.gql(RELATE, { i: { type: 'STORED_ON', fromId: ids['licence-ws'], toId: ids['lun-42'] } });
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.extensions?.field).toBe('input.type');
-    expect(result.errors?.[0]?.message).toMatch(/STORED_ON cannot start at a Application: allowed from Database, Server, VirtualMachine/);
-    const wrongEnd = await h.gql(RELATE, { i: { type: 'MEMBER_OF', fromId: ids['lon-esx01'], toId: ids['lon-lic01'] } });
+    expect(result.errors?.[0]?.message).toMatch(
+      /STORED_ON cannot start at a Application: allowed from Database, Server, VirtualMachine/,
+    );
+    const wrongEnd = await h.gql(RELATE, {
+      i: { type: 'MEMBER_OF', fromId: ids['lon-esx01'], toId: ids['lon-lic01'] },
+    });
     expect(wrongEnd.errors?.[0]?.message).toMatch(/MEMBER_OF cannot end at a VirtualMachine: allowed to Cluster/);
     expect(await h.cypher('MATCH ()-[r:STORED_ON|MEMBER_OF]->() RETURN count(r) AS n')).toEqual([{ n: 0 }]);
   });
 
   it('refuses relating a CI to itself, a missing CI, and a retired CI', async () => {
-    expect((await h.gql(RELATE, { i: { type: 'DEPENDS_ON', fromId: ids['licence-ws'], toId: ids['licence-ws'] } })).errors?.[0]?.extensions?.field).toBe('input.toId');
-    expect(codeOf(await h.gql(RELATE, { i: { type: 'DEPENDS_ON', fromId: ids['licence-ws'], toId: 'missing' } }))).toBe('NOT_FOUND');
+    expect(
+      (await h.gql(RELATE, { i: { type: 'DEPENDS_ON', fromId: ids['licence-ws'], toId: ids['licence-ws'] } }))
+        .errors?.[0]?.extensions?.field,
+    ).toBe('input.toId');
+    expect(codeOf(await h.gql(RELATE, { i: { type: 'DEPENDS_ON', fromId: ids['licence-ws'], toId: 'missing' } }))).toBe(
+      'NOT_FOUND',
+    );
     await h.ok(`mutation ($id: ID!) { retireCI(input: {id: $id}) { status } }`, { id: ids['lon-esx01'] });
     const retired = await h.gql(RELATE, { i: { type: 'HOSTED_ON', fromId: ids['lon-lic01'], toId: ids['lon-esx01'] } });
     expect(retired.errors?.[0]?.message).toMatch(/retired/);
@@ -74,16 +90,23 @@ describe('relateCIs', () => {
 
   it('relates parties: a customer subscribes to a service, a CI is supported by a group', async () => {
     const svc = await ci('Service', 'Licence Service');
-    const org = await h.ok(`mutation { createOrganization(input: {name: "Channel Sport Media", orgType: customer}) { id } }`);
+    const org = await h.ok(
+      `mutation { createOrganization(input: {name: "Channel Sport Media", orgType: customer}) { id } }`,
+    );
     const grp = await h.ok(`mutation { createGroup(input: {name: "VMS Platform Team"}) { id } }`);
     await h.ok(RELATE, { i: { type: 'SUBSCRIBES_TO', fromId: org.createOrganization.id, toId: svc } });
     await h.ok(RELATE, { i: { type: 'SUPPORTED_BY', fromId: svc, toId: grp.createGroup.id } });
-    const data = await h.ok(`query ($id: ID!) { ci(id: $id) { subscribers { name orgType subscriptions { name } } supportGroups { name supports { name } } } }`, { id: svc });
+    const data = await h.ok(
+      `query ($id: ID!) { ci(id: $id) { subscribers { name orgType subscriptions { name } } supportGroups { name supports { name } } } }`,
+      { id: svc },
+    );
     expect(data.ci).toEqual({
       subscribers: [{ name: 'Channel Sport Media', orgType: 'customer', subscriptions: [{ name: 'Licence Service' }] }],
       supportGroups: [{ name: 'VMS Platform Team', supports: [{ name: 'Licence Service' }] }],
     });
-    const wrong = await h.gql(RELATE, { i: { type: 'SUBSCRIBES_TO', fromId: org.createOrganization.id, toId: ids['lon-esx01'] } });
+    const wrong = await h.gql(RELATE, {
+      i: { type: 'SUBSCRIBES_TO', fromId: org.createOrganization.id, toId: ids['lon-esx01'] },
+    });
     expect(wrong.errors?.[0]?.message).toMatch(/SUBSCRIBES_TO cannot end at a Server/);
   });
 });
@@ -115,18 +138,42 @@ describe('registry queries', () => {
   it('lists relationship types with their impacted end and rules', async () => {
     const data = await h.ok(`{ relationshipTypes { name impacted redundancy fromClasses toClasses } }`);
     const byName = Object.fromEntries(data.relationshipTypes.map((t: { name: string }) => [t.name, t]));
-    expect(byName.MEMBER_OF).toEqual({ name: 'MEMBER_OF', impacted: 'TO', redundancy: true, fromClasses: ['*'], toClasses: ['Cluster'] });
+    expect(byName.MEMBER_OF).toEqual({
+      name: 'MEMBER_OF',
+      impacted: 'TO',
+      redundancy: true,
+      fromClasses: ['*'],
+      toClasses: ['Cluster'],
+    });
     expect(byName.BACKED_UP_BY.impacted).toBe('NONE');
     expect(byName.RUNS_ON.impacted).toBe('FROM');
-    for (const name of ['DEPENDS_ON', 'RUNS_ON', 'HOSTED_ON', 'CONNECTED_TO', 'STORED_ON', 'MEMBER_OF', 'BACKED_UP_BY']) expect(byName[name]).toBeDefined();
+    for (const name of ['DEPENDS_ON', 'RUNS_ON', 'HOSTED_ON', 'CONNECTED_TO', 'STORED_ON', 'MEMBER_OF', 'BACKED_UP_BY'])
+      expect(byName[name]).toBeDefined();
   });
 
   it('lists the built-in classes with identifying keys', async () => {
     const data = await h.ok(`{ ciClasses { name kind identifyingKeys } }`);
     const names = data.ciClasses.map((c: { name: string }) => c.name);
-    for (const name of ['BusinessService', 'Service', 'Application', 'ApplicationInstance', 'Database', 'Server', 'VirtualMachine', 'Cluster', 'NetworkDevice', 'LoadBalancer', 'StorageVolume', 'Location']) {
+    for (const name of [
+      'BusinessService',
+      'Service',
+      'Application',
+      'ApplicationInstance',
+      'Database',
+      'Server',
+      'VirtualMachine',
+      'Cluster',
+      'NetworkDevice',
+      'LoadBalancer',
+      'StorageVolume',
+      'Location',
+    ]) {
       expect(names).toContain(name);
     }
-    expect(data.ciClasses.find((c: { name: string }) => c.name === 'Server')).toEqual({ name: 'Server', kind: 'CI', identifyingKeys: ['name', 'hostname', 'serialNumber'] });
+    expect(data.ciClasses.find((c: { name: string }) => c.name === 'Server')).toEqual({
+      name: 'Server',
+      kind: 'CI',
+      identifyingKeys: ['name', 'hostname', 'serialNumber'],
+    });
   });
 });

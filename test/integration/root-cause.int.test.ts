@@ -35,10 +35,16 @@ beforeAll(async () => {
   const data: ImportData = {
     source: 'test',
     items: ITEMS.map(([cls, name]) => ({ class: cls, name })),
-    relations: RELATIONS.map(([from, type, to]) => ({ type, from: { class: classOf.get(from)!, identifiers: { name: from } }, to: { class: classOf.get(to)!, identifiers: { name: to } } })),
+    relations: RELATIONS.map(([from, type, to]) => ({
+      type,
+      from: { class: classOf.get(from)!, identifiers: { name: from } },
+      to: { class: classOf.get(to)!, identifiers: { name: to } },
+    })),
   };
   expect((await h.services.imports.importCMDB(ADMIN, data)).rejected).toEqual([]);
-  ids = Object.fromEntries((await h.cypher('MATCH (n:CI) RETURN n.name AS name, n.id AS id')).map((r) => [r.name, r.id]));
+  ids = Object.fromEntries(
+    (await h.cypher('MATCH (n:CI) RETURN n.name AS name, n.id AS id')).map((r) => [r.name, r.id]),
+  );
   const update = `mutation ($i: UpdateCIInput!) { updateCI(input: $i) { revision } }`;
   await h.ok(update, { i: { id: ids.lun, expectedRevision: 1, attributes: { usedPercent: 97 } } });
   await h.ok(update, { i: { id: ids['decoy-switch'], expectedRevision: 1, attributes: { model: 'Cisco 3750' } } });
@@ -87,15 +93,23 @@ describe('rootCauseCandidates', () => {
 
   it('carries evidence a person can check: the paths and the recent change', async () => {
     const lun = (await candidates(['app1', 'app2', 'app3'])).find((c) => c.ci.name === 'lun');
-    expect(lun.paths.find((p: any) => p.symptom.name === 'app2')).toEqual({ symptom: { name: 'app2' }, path: [{ name: 'app2' }, { name: 'db2' }, { name: 'lun' }], types: ['DEPENDS_ON', 'STORED_ON'] });
+    expect(lun.paths.find((p: any) => p.symptom.name === 'app2')).toEqual({
+      symptom: { name: 'app2' },
+      path: [{ name: 'app2' }, { name: 'db2' }, { name: 'lun' }],
+      types: ['DEPENDS_ON', 'STORED_ON'],
+    });
     expect(lun.evidence[0]).toBe('explains 3 of 3 symptoms: app1, app2, app3');
     expect(lun.evidence).toContain('app2 → lun in 2 hop(s): app2 -DEPENDS_ON- db2 -STORED_ON- lun');
     expect(lun.evidence.join('\n')).toMatch(/changed 1 time\(s\) since .*updateCI by test-editor/);
-    expect(lun.recentChanges).toEqual([{ actor: 'test-editor', operation: 'updateCI', after: { 'attributes.usedPercent': 97 } }]);
+    expect(lun.recentChanges).toEqual([
+      { actor: 'test-editor', operation: 'updateCI', after: { 'attributes.usedPercent': 97 } },
+    ]);
   });
 
   it('counts only changes since the given moment', async () => {
-    const lun = (await candidates(['app1', 'app2'], new Date(Date.now() + 60_000).toISOString())).find((c) => c.ci.name === 'lun');
+    const lun = (await candidates(['app1', 'app2'], new Date(Date.now() + 60_000).toISOString())).find(
+      (c) => c.ci.name === 'lun',
+    );
     expect(lun.recentChanges).toEqual([]);
     expect(lun.evidence.join('\n')).toMatch(/no configuration change recorded since/);
   });
@@ -131,11 +145,19 @@ describe('changeImpact', () => {
                          plannedStart: datetime('2026-12-01T23:00:00Z'), plannedEnd: datetime('2026-12-02T01:00:00Z')})-[:MODIFIES]->(ci)`,
     );
     const q = `query ($input: ChangeImpactInput!) { changeImpact(input: $input) { conflicts { changeId number reason } } }`;
-    const overlapping = await h.ok(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-01T22:00:00Z', end: '2026-12-02T02:00:00Z' } } });
-    expect(overlapping.changeImpact.conflicts).toEqual([{ changeId: 'chg-1', number: 'CHG0001', reason: 'modifies app3, which this change takes DOWN' }]);
-    const later = await h.ok(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-03T22:00:00Z', end: '2026-12-04T02:00:00Z' } } });
+    const overlapping = await h.ok(q, {
+      input: { ciIds: [ids.db1], window: { start: '2026-12-01T22:00:00Z', end: '2026-12-02T02:00:00Z' } },
+    });
+    expect(overlapping.changeImpact.conflicts).toEqual([
+      { changeId: 'chg-1', number: 'CHG0001', reason: 'modifies app3, which this change takes DOWN' },
+    ]);
+    const later = await h.ok(q, {
+      input: { ciIds: [ids.db1], window: { start: '2026-12-03T22:00:00Z', end: '2026-12-04T02:00:00Z' } },
+    });
     expect(later.changeImpact.conflicts).toEqual([]);
-    const bad = await h.gql(q, { input: { ciIds: [ids.db1], window: { start: '2026-12-04T02:00:00Z', end: '2026-12-03T22:00:00Z' } } });
+    const bad = await h.gql(q, {
+      input: { ciIds: [ids.db1], window: { start: '2026-12-04T02:00:00Z', end: '2026-12-03T22:00:00Z' } },
+    });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.window.end' });
     await h.cypher("MATCH (c:Change {id: 'chg-1'}) DETACH DELETE c");
   });

@@ -25,7 +25,12 @@ describe('Cypher index hints', () => {
   it('finds the repositories it checks', () => {
     const hinted = files.filter((f) => /USING INDEX SEEK/.test(readFileSync(f, 'utf8')));
     expect(hinted.map((f) => relative(repo, f))).toEqual(
-      expect.arrayContaining(['src/modules/cmdb/cmdb.repository.ts', 'src/modules/analysis/analysis.repository.ts', 'src/modules/servicedesk/tickets.repository.ts', 'test/bench/import.bench.ts']),
+      expect.arrayContaining([
+        'src/modules/cmdb/cmdb.repository.ts',
+        'src/modules/analysis/analysis.repository.ts',
+        'src/modules/servicedesk/tickets.repository.ts',
+        'test/bench/import.bench.ts',
+      ]),
     );
   });
 
@@ -37,7 +42,8 @@ describe('Cypher index hints', () => {
         .forEach((line, i) => {
           // Comments may name the plain form when they explain why it is not used.
           if (/^\s*(\*|\/\/)/.test(line)) return;
-          if (/USING\s+INDEX\s+(?!SEEK\b)/i.test(line)) offending.push(`${relative(repo, file)}:${i + 1}: ${line.trim()}`);
+          if (/USING\s+INDEX\s+(?!SEEK\b)/i.test(line))
+            offending.push(`${relative(repo, file)}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(offending).toEqual([]);

@@ -19,21 +19,37 @@ describe('csvToImport', () => {
   const registry = new Registry();
 
   it('reads items, typing attributes by the class definition', () => {
-    const csv = 'class,name,status,attributes.hostname,attributes.cpuCores,identifiers.serialNumber,attributes.os\nServer,lon-sql01,live,lon-sql01,8,SN-1,\n';
+    const csv =
+      'class,name,status,attributes.hostname,attributes.cpuCores,identifiers.serialNumber,attributes.os\nServer,lon-sql01,live,lon-sql01,8,SN-1,\n';
     expect(csvToImport(csv, registry, 'servers.csv')).toEqual({
-      items: [{ class: 'Server', name: 'lon-sql01', status: 'live', attributes: { hostname: 'lon-sql01', cpuCores: 8 }, identifiers: { serialNumber: 'SN-1' } }],
+      items: [
+        {
+          class: 'Server',
+          name: 'lon-sql01',
+          status: 'live',
+          attributes: { hostname: 'lon-sql01', cpuCores: 8 },
+          identifiers: { serialNumber: 'SN-1' },
+        },
+      ],
       relations: [],
     });
   });
 
   it('names the file, line and attribute of a value of the wrong type', () => {
-    expect(() => csvToImport('class,name,attributes.cpuCores\nServer,a,eight\n', registry, 's.csv')).toThrow('s.csv line 2: cpuCores must be a number, got "eight"');
+    expect(() => csvToImport('class,name,attributes.cpuCores\nServer,a,eight\n', registry, 's.csv')).toThrow(
+      's.csv line 2: cpuCores must be a number, got "eight"',
+    );
   });
 
   it('reads relations with ends by id or by class and identifiers', () => {
-    const csv = 'type,from.class,from.name,from.id,to.class,to.lunId\nSTORED_ON,Database,licence-db,,StorageVolume,LUN42\nDEPENDS_ON,,,abc,StorageVolume,LUN1\n';
+    const csv =
+      'type,from.class,from.name,from.id,to.class,to.lunId\nSTORED_ON,Database,licence-db,,StorageVolume,LUN42\nDEPENDS_ON,,,abc,StorageVolume,LUN1\n';
     expect(csvToImport(csv, registry, 'rels.csv').relations).toEqual([
-      { type: 'STORED_ON', from: { class: 'Database', identifiers: { name: 'licence-db' } }, to: { class: 'StorageVolume', identifiers: { lunId: 'LUN42' } } },
+      {
+        type: 'STORED_ON',
+        from: { class: 'Database', identifiers: { name: 'licence-db' } },
+        to: { class: 'StorageVolume', identifiers: { lunId: 'LUN42' } },
+      },
       { type: 'DEPENDS_ON', from: { id: 'abc' }, to: { class: 'StorageVolume', identifiers: { lunId: 'LUN1' } } },
     ]);
   });

@@ -20,7 +20,13 @@ describe('priority matrix (seed 002)', () => {
     ]);
     expect(priorityOf(DEFAULT_SETTINGS, 'SEVERE', 'IMMEDIATE')).toBe(0);
     expect(priorityOf(DEFAULT_SETTINGS, 'NONE', 'NEGOTIATED')).toBe(4);
-    expect(priorityOf({ ...DEFAULT_SETTINGS, priorityMatrix: DEFAULT_PRIORITY_MATRIX.map((r) => r.map(() => 3)) }, 'SEVERE', 'IMMEDIATE')).toBe(3);
+    expect(
+      priorityOf(
+        { ...DEFAULT_SETTINGS, priorityMatrix: DEFAULT_PRIORITY_MATRIX.map((r) => r.map(() => 3)) },
+        'SEVERE',
+        'IMMEDIATE',
+      ),
+    ).toBe(3);
   });
 });
 
@@ -29,7 +35,9 @@ describe('transitions', () => {
     expect(() => assertTransition('incident INC1', TICKET_TRANSITIONS, 'NEW', 'CLOSED')).toThrow(
       'input.to: incident INC1 cannot go from NEW to CLOSED; from NEW it can go to ASSIGNED, COMPLETED',
     );
-    expect(() => assertTransition('change CHG1', CHANGE_TRANSITIONS, 'CLOSED', 'NEW')).toThrow(/from CLOSED it can go to no other status \(final\)/);
+    expect(() => assertTransition('change CHG1', CHANGE_TRANSITIONS, 'CLOSED', 'NEW')).toThrow(
+      /from CLOSED it can go to no other status \(final\)/,
+    );
     expect(() => assertTransition('incident INC1', TICKET_TRANSITIONS, 'NEW', 'NEW')).toThrow(/already NEW/);
     expect(() => assertTransition('incident INC1', TICKET_TRANSITIONS, 'COMPLETED', 'ACCEPTED')).not.toThrow();
   });

@@ -3,12 +3,15 @@
  * count) with relationship filters built from the registry — `<DEPENDS_ON` follows incoming DEPENDS_ON (who
  * depends on the failed CI), `MEMBER_OF>` outgoing (the cluster of a failed member). Filters travel as parameters.
  */
-import { int, type Row, type Tx } from '../../shared/db';
+import { int, type Tx } from '../../shared/db';
 import { stateAt, type RelationshipTypeDef } from '../cmdb';
 import { EdgeList, type ImpactEdge, type ImpactNode, type IndexedEdges } from './propagation';
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
-export function relationshipFilter(types: readonly RelationshipTypeDef[], direction: 'impact' | 'dependencies'): string {
+export function relationshipFilter(
+  types: readonly RelationshipTypeDef[],
+  direction: 'impact' | 'dependencies',
+): string {
   return types
     .filter((t) => t.impacted !== 'none')
     .map((t) => {
@@ -68,7 +71,14 @@ function directions(filter: string): { against: string[]; along: string[] } {
  * live relationships created by then, and archived ones (WAS) valid then. The expansion also walks WAS edges both
  * ways (a superset); only edges valid at `at` are returned, so propagation follows the graph of that moment.
  */
-export async function impactClosure(tx: Tx, ids: readonly string[], filter: string, maxDepth: number, limit: number, options: ClosureOptions = {}): Promise<Closure> {
+export async function impactClosure(
+  tx: Tx,
+  ids: readonly string[],
+  filter: string,
+  maxDepth: number,
+  limit: number,
+  options: ClosureOptions = {},
+): Promise<Closure> {
   const { at, subscribersOf, edgeTimes = false } = options;
   const { against, along } = directions(filter);
   const params = { ids, filter, against, along, maxDepth: int(maxDepth), limit: int(limit) };
@@ -118,7 +128,9 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
     for (const row of rows) byPart[row.part as string]!.push(row.items as unknown[][]);
     // Redundancy groups: live production members, and how many must be up (only groups have a minimum).
     const groups = new Map<number, [members: number, minimumMembers: number | null]>();
-    for (const items of byPart.groups!) for (const [g, count, minimum] of items as Array<[number, number, number | null]>) groups.set(g, [count, minimum]);
+    for (const items of byPart.groups!)
+      for (const [g, count, minimum] of items as Array<[number, number, number | null]>)
+        groups.set(g, [count, minimum]);
     const positionOf = new Map<number, number>();
     const nodes: ImpactNodeRow[] = [];
     for (const items of byPart.nodes!) {
@@ -149,7 +161,11 @@ export async function impactClosure(tx: Tx, ids: readonly string[], filter: stri
     const subscriptions: SubscriptionRow[] = [];
     for (const items of byPart.subscriptions!) {
       for (const [customerId, name, services] of items as Array<[string, string, number[]]>) {
-        subscriptions.push({ customerId, name, serviceIds: services.map((key) => (nodes[positionOf.get(key) as number] as ImpactNodeRow).id) });
+        subscriptions.push({
+          customerId,
+          name,
+          serviceIds: services.map((key) => (nodes[positionOf.get(key) as number] as ImpactNodeRow).id),
+        });
       }
     }
     return { nodes, edges, subscriptions };
@@ -216,7 +232,11 @@ export async function subscribers(tx: Tx, serviceIds: readonly string[]): Promis
      RETURN o.id AS customerId, o.name AS name, serviceIds`,
     { serviceIds },
   );
-  return rows.map((r) => ({ customerId: r.customerId as string, name: r.name as string, serviceIds: r.serviceIds as string[] }));
+  return rows.map((r) => ({
+    customerId: r.customerId as string,
+    name: r.name as string,
+    serviceIds: r.serviceIds as string[],
+  }));
 }
 
 export interface TreeRow {
@@ -229,7 +249,13 @@ export interface TreeRow {
 }
 
 /** Breadth-first spanning trees from each root along `filter`: one shortest path to every reachable CI. */
-export async function spanningTrees(tx: Tx, rootIds: readonly string[], filter: string, maxDepth: number, limit: number): Promise<TreeRow[]> {
+export async function spanningTrees(
+  tx: Tx,
+  rootIds: readonly string[],
+  filter: string,
+  maxDepth: number,
+  limit: number,
+): Promise<TreeRow[]> {
   const rows = await tx.run(
     `UNWIND $rootIds AS rootId
      MATCH (root:Entity {id: rootId}) USING INDEX SEEK root:Entity(id) WHERE root:CI
@@ -373,7 +399,13 @@ export interface ReachedCI {
  * `impactClosure`'s edges while no reached CI is retired (a retired CI stops a walk; the caller checks) and the
  * expansion stops short of `limit`. Rows of up to 250 entries (see impactClosure).
  */
-export async function reachedCIs(tx: Tx, id: string, filter: string, maxDepth: number, limit: number): Promise<ReachedCI[]> {
+export async function reachedCIs(
+  tx: Tx,
+  id: string,
+  filter: string,
+  maxDepth: number,
+  limit: number,
+): Promise<ReachedCI[]> {
   const rows = await tx.run(
     `MATCH (s:Entity {id: $id}) USING INDEX SEEK s:Entity(id) WHERE s:CI
      CALL apoc.path.expandConfig(s, {relationshipFilter: $filter, labelFilter: '+CI', maxLevel: $maxDepth, limit: $limit,
@@ -387,7 +419,13 @@ export async function reachedCIs(tx: Tx, id: string, filter: string, maxDepth: n
   const out: ReachedCI[] = [];
   for (const row of rows) {
     for (const [ci, cls, name, status, depth] of row.items as unknown[][]) {
-      out.push({ id: ci as string, class: cls as string, name: name as string, status: (status as string | null) ?? null, depth: depth as number });
+      out.push({
+        id: ci as string,
+        class: cls as string,
+        name: name as string,
+        status: (status as string | null) ?? null,
+        depth: depth as number,
+      });
     }
   }
   return out;
@@ -413,5 +451,10 @@ export async function summariesOf(tx: Tx, ids: readonly string[]): Promise<Map<s
     'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) WHERE n:CI RETURN n.id AS id, n.class AS class, n.name AS name, n.status AS status',
     { ids },
   );
-  return new Map(rows.map((r) => [r.id as string, { class: r.class as string, name: r.name as string, status: (r.status as string | null) ?? null }]));
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      { class: r.class as string, name: r.name as string, status: (r.status as string | null) ?? null },
+    ]),
+  );
 }

@@ -24,13 +24,25 @@ function summaryRecord(id: string, s: CISummary): EntityRecord {
  * A CI of an analysis answer: when the query asks only for what the closure already returned (id, class, name,
  * status), it is answered from there — a hub's thousands of affected CIs then cost no second round trip.
  */
-function analysed(ctx: GraphQLContext, id: string, own: CISummary | undefined, summaries: Summaries | undefined, info: GraphQLResolveInfo): Promise<EntityRecord> | EntityRecord {
+function analysed(
+  ctx: GraphQLContext,
+  id: string,
+  own: CISummary | undefined,
+  summaries: Summaries | undefined,
+  info: GraphQLResolveInfo,
+): Promise<EntityRecord> | EntityRecord {
   const s = own ?? summaries?.get(id);
   return s && onlySummary(info) ? summaryRecord(id, s) : ci(ctx, id);
 }
 
-function analysedList(ctx: GraphQLContext, ids: readonly string[], summaries: Summaries | undefined, info: GraphQLResolveInfo): Promise<EntityRecord[]> | EntityRecord[] {
-  if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info)) return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary));
+function analysedList(
+  ctx: GraphQLContext,
+  ids: readonly string[],
+  summaries: Summaries | undefined,
+  info: GraphQLResolveInfo,
+): Promise<EntityRecord[]> | EntityRecord[] {
+  if (summaries && ids.every((id) => summaries.has(id)) && onlySummary(info))
+    return ids.map((id) => summaryRecord(id, summaries.get(id) as CISummary));
   return cis(ctx, ids);
 }
 

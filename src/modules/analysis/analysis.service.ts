@@ -5,7 +5,14 @@ import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
 import type { ImpactNodeRow } from './analysis.repository';
-import { adjacency, propagateIndexed, stateOfRank, type EdgeRule, type ImpactState, type IndexedPropagation } from './propagation';
+import {
+  adjacency,
+  propagateIndexed,
+  stateOfRank,
+  type EdgeRule,
+  type ImpactState,
+  type IndexedPropagation,
+} from './propagation';
 
 /** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
 export const MAX_AFFECTED = 10_000;
@@ -17,17 +24,40 @@ const depth = z.number().int().min(1, 'must be at least 1').max(25, 'must be at 
 
 const impactSchema = z.object({
   ciIds: ids,
-  scenario: z.enum(['DOWN', 'DEGRADED']).nullish().transform((s) => s ?? 'DOWN'),
+  scenario: z
+    .enum(['DOWN', 'DEGRADED'])
+    .nullish()
+    .transform((s) => s ?? 'DOWN'),
   maxDepth: depth.nullish().transform((d) => d ?? 10),
-  limit: z.number().int().min(1).max(MAX_AFFECTED).nullish().transform((l) => l ?? MAX_AFFECTED),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_AFFECTED)
+    .nullish()
+    .transform((l) => l ?? MAX_AFFECTED),
   asOf: moment.nullish(),
 });
 
 const rootCauseSchema = z.object({
-  ciIds: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? []),
-  incidentIds: z.array(z.string().min(1)).max(1000).nullish().transform((v) => v ?? []),
+  ciIds: z
+    .array(z.string().min(1))
+    .max(1000)
+    .nullish()
+    .transform((v) => v ?? []),
+  incidentIds: z
+    .array(z.string().min(1))
+    .max(1000)
+    .nullish()
+    .transform((v) => v ?? []),
   since: z.string().nullish(),
-  limit: z.number().int().min(1).max(100).nullish().transform((l) => l ?? 10),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .nullish()
+    .transform((l) => l ?? 10),
   maxDepth: depth.nullish().transform((d) => d ?? 10),
 });
 
@@ -38,7 +68,10 @@ const changeImpactSchema = z
     maxDepth: depth.nullish().transform((d) => d ?? 10),
     excludeChangeId: z.string().nullish(),
   })
-  .refine((v) => Date.parse(v.window.start) < Date.parse(v.window.end), { message: 'start must be before end', path: ['window', 'end'] });
+  .refine((v) => Date.parse(v.window.start) < Date.parse(v.window.end), {
+    message: 'start must be before end',
+    path: ['window', 'end'],
+  });
 
 /** What the closure already knows of a CI: enough to answer `ci { id class name status }` without loading it. */
 export interface CISummary {
@@ -326,7 +359,9 @@ export function serviceClasses(registry: Registry): string[] {
 }
 
 function edgeRules(registry: Registry): Map<string, EdgeRule> {
-  return new Map(registry.allRelationshipTypes().map((t) => [t.name, { impacted: t.impacted, redundancy: t.redundancy ?? false }]));
+  return new Map(
+    registry.allRelationshipTypes().map((t) => [t.name, { impacted: t.impacted, redundancy: t.redundancy ?? false }]),
+  );
 }
 
 function parseJson(text: string | null): unknown {
@@ -345,10 +380,18 @@ export class AnalysisService {
   ) {}
 
   /** Every input id must be a CI (that existed at `at`): BAD_USER_INPUT names the first that is not. */
-  private checkFound(wanted: readonly string[], found: { has(id: string): boolean }, field: string, at?: string | null): void {
+  private checkFound(
+    wanted: readonly string[],
+    found: { has(id: string): boolean },
+    field: string,
+    at?: string | null,
+  ): void {
     const missing = wanted.findIndex((id) => !found.has(id));
     if (missing >= 0) {
-      throw new BadUserInputError(at ? `no CI with id ${wanted[missing]} existed at ${at}` : `no CI has id ${wanted[missing]}`, `${field}[${missing}]`);
+      throw new BadUserInputError(
+        at ? `no CI with id ${wanted[missing]} existed at ${at}` : `no CI has id ${wanted[missing]}`,
+        `${field}[${missing}]`,
+      );
     }
   }
 
@@ -371,8 +414,18 @@ export class AnalysisService {
         const failed = input.ciIds.map((id) => positions.get(id) as number);
         // The closure's rows carry id, class, name and status already: they are the summaries.
         const summaries = new ClosureSummaries(closure.nodes);
-        const walk = propagateIndexed(closure.nodes, closure.edges, edgeRules(registry), failed, input.scenario, { maxDepth: input.maxDepth, maxAffected: input.limit }, retiredOf(closure.nodes, starts));
-        const affected = byDepthThenId(walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)));
+        const walk = propagateIndexed(
+          closure.nodes,
+          closure.edges,
+          edgeRules(registry),
+          failed,
+          input.scenario,
+          { maxDepth: input.maxDepth, maxAffected: input.limit },
+          retiredOf(closure.nodes, starts),
+        );
+        const affected = byDepthThenId(
+          walk.reached.map((i) => new Reached(i, walk, closure.nodes, closure.edges.types, summaries)),
+        );
         const services = affected.filter((a) => isServiceClass.has(a.summary.class));
         const byService = new Map(services.map((s) => [s.id, s]));
         const serviceOrder = new Map(services.map((s, i) => [s.id, i]));
@@ -380,10 +433,18 @@ export class AnalysisService {
         // or, as of a moment, are read for the affected services.
         const subscriptions = closure.subscriptions
           ? closure.subscriptions
-              .map((s) => ({ ...s, serviceIds: s.serviceIds.filter((id) => serviceOrder.has(id)).sort((a, b) => (serviceOrder.get(a) as number) - (serviceOrder.get(b) as number)) }))
+              .map((s) => ({
+                ...s,
+                serviceIds: s.serviceIds
+                  .filter((id) => serviceOrder.has(id))
+                  .sort((a, b) => (serviceOrder.get(a) as number) - (serviceOrder.get(b) as number)),
+              }))
               .filter((s) => s.serviceIds.length)
           : services.length
-            ? await repo.subscribers(tx, services.map((s) => s.id))
+            ? await repo.subscribers(
+                tx,
+                services.map((s) => s.id),
+              )
             : [];
         return {
           affected,
@@ -416,17 +477,35 @@ export class AnalysisService {
     asOf?: string | null,
     options: { edgeTimes?: boolean; relationship?: boolean } = {},
   ): Promise<DependencyRecord[]> {
-    const bound = parseInput(depth.nullish().transform((d) => d ?? 10), maxDepth, 'maxDepth');
+    const bound = parseInput(
+      depth.nullish().transform((d) => d ?? 10),
+      maxDepth,
+      'maxDepth',
+    );
     if (asOf) parseInput(moment, asOf, 'asOf');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
     if (!asOf && options.relationship === false) {
-      const reached = await this.db.readTx((tx) => repo.reachedCIs(tx, ciId, filter, bound, MAX_AFFECTED + 1), { operation: 'dependencies' });
-      if (repo.reachIsTree(reached, MAX_AFFECTED)) return reached.filter((r) => r.depth > 0).map((r) => new ReachedDependency(r));
+      const reached = await this.db.readTx((tx) => repo.reachedCIs(tx, ciId, filter, bound, MAX_AFFECTED + 1), {
+        operation: 'dependencies',
+      });
+      if (repo.reachIsTree(reached, MAX_AFFECTED))
+        return reached.filter((r) => r.depth > 0).map((r) => new ReachedDependency(r));
     }
-    const closure = await this.db.readTx((tx) => repo.impactClosure(tx, [ciId], filter, bound, MAX_AFFECTED + 1, asOf ? { at: asOf } : { edgeTimes: options.edgeTimes ?? options.relationship !== false }), {
-      operation: 'dependencies',
-    });
+    const closure = await this.db.readTx(
+      (tx) =>
+        repo.impactClosure(
+          tx,
+          [ciId],
+          filter,
+          bound,
+          MAX_AFFECTED + 1,
+          asOf ? { at: asOf } : { edgeTimes: options.edgeTimes ?? options.relationship !== false },
+        ),
+      {
+        operation: 'dependencies',
+      },
+    );
     const root = closure.nodes.findIndex((n) => n.id === ciId);
     this.checkFound([ciId], { has: () => root >= 0 }, 'ciId', asOf);
     const blocked = retiredOf(closure.nodes, new Set([ciId]));
@@ -472,19 +551,25 @@ export class AnalysisService {
     const input = parseInput(rootCauseSchema, raw);
     const since = input.since ?? new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString();
     if (Number.isNaN(Date.parse(since))) throw new BadUserInputError('must be an ISO-8601 date-time', 'input.since');
-    if (!input.ciIds.length && !input.incidentIds.length) throw new BadUserInputError('give symptomatic CIs (ciIds) or incidents (incidentIds)', 'input.ciIds');
+    if (!input.ciIds.length && !input.incidentIds.length)
+      throw new BadUserInputError('give symptomatic CIs (ciIds) or incidents (incidentIds)', 'input.ciIds');
     const registry = await this.registries.current();
     const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
     return this.db.readTx(
       async (tx) => {
-        const fromIncidents = input.incidentIds.length ? await repo.incidentCIs(tx, input.incidentIds) : new Map<string, string[]>();
+        const fromIncidents = input.incidentIds.length
+          ? await repo.incidentCIs(tx, input.incidentIds)
+          : new Map<string, string[]>();
         input.incidentIds.forEach((id, i) => {
           if (!fromIncidents.has(id)) throw new BadUserInputError(`${id} is not an incident`, `input.incidentIds.${i}`);
-          if (!fromIncidents.get(id)?.length) throw new BadUserInputError(`incident ${id} names no affected CI`, `input.incidentIds.${i}`);
+          if (!fromIncidents.get(id)?.length)
+            throw new BadUserInputError(`incident ${id} names no affected CI`, `input.incidentIds.${i}`);
         });
         const symptoms = [...new Set([...input.ciIds, ...[...fromIncidents.values()].flat()])];
         const trees = await repo.spanningTrees(tx, symptoms, filter, input.maxDepth, MAX_AFFECTED);
-        const summaries: ReadonlyMap<string, CISummary> = await repo.summariesOf(tx, [...new Set([...symptoms, ...trees.flatMap((t) => t.path)])]);
+        const summaries: ReadonlyMap<string, CISummary> = await repo.summariesOf(tx, [
+          ...new Set([...symptoms, ...trees.flatMap((t) => t.path)]),
+        ]);
         this.checkFound(input.ciIds, summaries, 'input.ciIds');
         // candidate → symptom → the path from the symptom up to the candidate
         const explained = new Map<string, Map<string, { path: string[]; types: string[] }>>();
@@ -494,15 +579,35 @@ export class AnalysisService {
           if (!bySymptom.has(symptom)) bySymptom.set(symptom, { path, types });
         };
         for (const s of symptoms) note(s, s, [s], []);
-        for (const t of trees) note(t.path[t.path.length - 1] as string, t.rootId, t.path, t.hops.map((h) => h.type));
+        for (const t of trees)
+          note(
+            t.path[t.path.length - 1] as string,
+            t.rootId,
+            t.path,
+            t.hops.map((h) => h.type),
+          );
         // A candidate that explains only itself says nothing.
         const candidates = [...explained.entries()].filter(([id, by]) => [...by.keys()].some((s) => s !== id));
         const ranked = candidates
           .map(([id, by]) => ({ id, by, coverage: by.size / symptoms.length }))
           .sort((a, b) => b.coverage - a.coverage)
           .slice(0, 500);
-        const changes = ranked.length ? await repo.changesSince(tx, ranked.map((c) => c.id), since) : [];
-        const signals = new Map((ranked.length ? await repo.ticketSignals(tx, ranked.map((c) => c.id)) : []).map((r) => [r.id, r]));
+        const changes = ranked.length
+          ? await repo.changesSince(
+              tx,
+              ranked.map((c) => c.id),
+              since,
+            )
+          : [];
+        const signals = new Map(
+          (ranked.length
+            ? await repo.ticketSignals(
+                tx,
+                ranked.map((c) => c.id),
+              )
+            : []
+          ).map((r) => [r.id, r]),
+        );
         const changesOf = new Map<string, repo.AuditChangeRow[]>();
         for (const c of changes) changesOf.set(c.entityId, [...(changesOf.get(c.entityId) ?? []), c]);
         const name = (id: string): string => summaries.get(id)?.name ?? id;
@@ -517,7 +622,15 @@ export class AnalysisService {
           // Signals: two recent changes, or one known error, or two open incidents on the candidate count fully.
           const signal = Math.min(1, recent.length / 2 + tickets.knownErrors.length + tickets.openIncidents.length / 2);
           const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * signal;
-          return { id, by, recent, tickets, score: Math.round(score * 1000) / 1000, explains: [...by.keys()], inCover: false };
+          return {
+            id,
+            by,
+            recent,
+            tickets,
+            score: Math.round(score * 1000) / 1000,
+            explains: [...by.keys()],
+            inCover: false,
+          };
         });
         // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).
         const uncovered = new Set(symptoms);
@@ -538,30 +651,38 @@ export class AnalysisService {
           for (const s of best.explains) uncovered.delete(s);
         }
         scored.sort((a, b) => b.explains.length - a.explains.length || b.score - a.score || byCodeUnits(a.id, b.id));
-        return scored.slice(0, input.limit).map(({ id, by, recent, tickets, score, explains, inCover }): RootCauseRecord => ({
-          ciId: id,
-          summaries,
-          score,
-          explains,
-          inCover,
-          evidence: [
-            `explains ${by.size} of ${symptoms.length} symptoms: ${explains.map(name).join(', ')}`,
-            ...[...by.entries()].map(([symptom, p]) =>
-              p.path.length === 1
-                ? `${name(symptom)} is itself a symptom`
-                : `${name(symptom)} → ${name(id)} in ${p.path.length - 1} hop(s): ${p.path.map((x, i) => (i === 0 ? name(x) : `-${p.types[i - 1]}- ${name(x)}`)).join(' ')}`,
-            ),
-            recent.length
-              ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
-              : `no configuration change recorded since ${since}`,
-            ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
-            ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
-          ],
-          paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
-          recentChanges: recent.map((c) => ({ at: c.at, actor: c.actor, operation: c.operation, before: parseJson(c.before), after: parseJson(c.after) })),
-          openIncidents: tickets.openIncidents,
-          knownErrors: tickets.knownErrors,
-        }));
+        return scored
+          .slice(0, input.limit)
+          .map(({ id, by, recent, tickets, score, explains, inCover }): RootCauseRecord => ({
+            ciId: id,
+            summaries,
+            score,
+            explains,
+            inCover,
+            evidence: [
+              `explains ${by.size} of ${symptoms.length} symptoms: ${explains.map(name).join(', ')}`,
+              ...[...by.entries()].map(([symptom, p]) =>
+                p.path.length === 1
+                  ? `${name(symptom)} is itself a symptom`
+                  : `${name(symptom)} → ${name(id)} in ${p.path.length - 1} hop(s): ${p.path.map((x, i) => (i === 0 ? name(x) : `-${p.types[i - 1]}- ${name(x)}`)).join(' ')}`,
+              ),
+              recent.length
+                ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
+                : `no configuration change recorded since ${since}`,
+              ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
+              ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
+            ],
+            paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
+            recentChanges: recent.map((c) => ({
+              at: c.at,
+              actor: c.actor,
+              operation: c.operation,
+              before: parseJson(c.before),
+              after: parseJson(c.after),
+            })),
+            openIncidents: tickets.openIncidents,
+            knownErrors: tickets.knownErrors,
+          }));
       },
       { operation: 'rootCauseCandidates' },
     );
@@ -571,10 +692,20 @@ export class AnalysisService {
     const input = parseInput(changeImpactSchema, raw);
     const impact = await this.impact({ ciIds: input.ciIds, maxDepth: input.maxDepth }, 'input');
     const byId = new Map(impact.affected.map((a) => [a.id, a]));
-    const touched = { ciIds: [...byId.keys()], serviceIds: impact.services.map((s) => s.id), customerIds: impact.customers.map((c) => c.customerId) };
+    const touched = {
+      ciIds: [...byId.keys()],
+      serviceIds: impact.services.map((s) => s.id),
+      customerIds: impact.customers.map((c) => c.customerId),
+    };
     const overlapping = await this.db.readTx(
       async (tx) => {
-        const rows = await repo.overlappingChanges(tx, touched, input.window.start, input.window.end, input.excludeChangeId ?? null);
+        const rows = await repo.overlappingChanges(
+          tx,
+          touched,
+          input.window.start,
+          input.window.end,
+          input.excludeChangeId ?? null,
+        );
         const summaries = await repo.summariesOf(tx, [...new Set(rows.flatMap((r) => [...r.ciIds, ...r.serviceIds]))]);
         return { rows, summaries };
       },
@@ -592,9 +723,15 @@ export class AnalysisService {
       }
       if (c.serviceIds.length) reasons.push(`also affects service(s) ${c.serviceIds.map(name).join(', ')}`);
       if (c.customerIds.length) reasons.push(`also affects ${c.customerIds.length} of the same customer(s)`);
-      return { changeId: c.changeId, number: c.number, title: c.title, start: c.start, end: c.end, reason: reasons.join('; ') };
+      return {
+        changeId: c.changeId,
+        number: c.number,
+        title: c.title,
+        start: c.start,
+        end: c.end,
+        reason: reasons.join('; '),
+      };
     });
     return { impact, conflicts };
   }
-
 }

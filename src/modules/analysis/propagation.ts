@@ -72,7 +72,14 @@ export class EdgeList {
   private readonly typeIndex = new Map<string, number>();
 
   constructor(capacity: number) {
-    this.edges = { count: 0, from: new Int32Array(capacity), to: new Int32Array(capacity), type: new Uint16Array(capacity), types: [], createdAt: new Float64Array(capacity) };
+    this.edges = {
+      count: 0,
+      from: new Int32Array(capacity),
+      to: new Int32Array(capacity),
+      type: new Uint16Array(capacity),
+      types: [],
+      createdAt: new Float64Array(capacity),
+    };
   }
 
   add(type: string, from: number, to: number, createdAt: number | null | undefined): void {

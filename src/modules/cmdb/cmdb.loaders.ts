@@ -27,7 +27,11 @@ export function atKey(asOf: string, id: string): string {
 }
 
 /** Groups `asOf|id` keys by moment, runs `load` once per moment, and returns results in key order. */
-async function byMoment<T>(keys: readonly string[], load: (ids: string[], at: string) => Promise<Map<string, T>>, empty: T): Promise<T[]> {
+async function byMoment<T>(
+  keys: readonly string[],
+  load: (ids: string[], at: string) => Promise<Map<string, T>>,
+  empty: T,
+): Promise<T[]> {
   const groups = new Map<string, string[]>();
   for (const key of keys) {
     const bar = key.indexOf('|');
@@ -63,7 +67,9 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
   const summaries = (withProperties: boolean): DataLoader<string, repo.RelationshipRow[]> =>
     new DataLoader<string, repo.RelationshipRow[]>(
       async (ids) => {
-        const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), { operation: 'load relationship summaries' });
+        const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), {
+          operation: 'load relationship summaries',
+        });
         const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
         for (const row of rows) bySelf.get(row.selfId)?.push(row);
         return ids.map((id) => bySelf.get(id) ?? []);
@@ -77,7 +83,9 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
       byMoment(
         keys,
         async (ids, at) => {
-          const found = await db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), { operation: 'load entities as of' });
+          const found = await db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), {
+            operation: 'load entities as of',
+          });
           return new Map(found.map((e) => [e.id, { ...e, asOf: at }]));
         },
         null,
@@ -89,7 +97,9 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
       byMoment(
         keys,
         async (ids, at) => {
-          const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), { operation: 'load relationships as of' });
+          const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), {
+            operation: 'load relationships as of',
+          });
           const bySelf = new Map<string, repo.RelationshipRow[]>();
           for (const row of rows) {
             const other = { ...row.other, asOf: at };

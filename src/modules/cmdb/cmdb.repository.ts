@@ -91,7 +91,12 @@ const ARCHIVE_RELATIONSHIP = `
 const CONTROLLED_OPERATIONS = new Set(['updateCI', 'retireCI']);
 
 function meta(tx: WriteTx): { actor: string; operation: string; changeId: string | null; unauthorized: boolean } {
-  return { actor: tx.actor.id, operation: tx.operation, changeId: tx.changeId, unauthorized: !tx.changeId && CONTROLLED_OPERATIONS.has(tx.operation) };
+  return {
+    actor: tx.actor.id,
+    operation: tx.operation,
+    changeId: tx.changeId,
+    unauthorized: !tx.changeId && CONTROLLED_OPERATIONS.has(tx.operation),
+  };
 }
 
 /** Identifier values match case-insensitively (LON-WEB01 is lon-web01), as hostnames and serials do. */
@@ -115,10 +120,26 @@ const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
  * A record carrying only a summary of an entity (id, kind, class, name, status): for answers whose selection asks no
  * more of it (see `SUMMARY_FIELDS`); its maps are empty and its timestamps blank, so it never primes a loader.
  */
-export function summaryEntity(id: string, kind: EntityRecord['kind'], cls: string, name: string, status: string | null | undefined): EntityRecord {
+export function summaryEntity(
+  id: string,
+  kind: EntityRecord['kind'],
+  cls: string,
+  name: string,
+  status: string | null | undefined,
+): EntityRecord {
   return {
-    id, kind, class: cls, name, status: (status ?? null) as EntityRecord['status'], version: null,
-    attributes: NONE, identifiers: NONE, attributeSources: NONE, createdAt: '', updatedAt: '', revision: 0,
+    id,
+    kind,
+    class: cls,
+    name,
+    status: (status ?? null) as EntityRecord['status'],
+    version: null,
+    attributes: NONE,
+    identifiers: NONE,
+    attributeSources: NONE,
+    createdAt: '',
+    updatedAt: '',
+    revision: 0,
   };
 }
 
@@ -157,16 +178,18 @@ export function toStoredAttributes(attributes: Record<string, unknown>): Record<
 }
 
 export async function findEntities(tx: Tx, ids: readonly string[]): Promise<EntityRecord[]> {
-  const rows = await tx.run(`UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN ${ENTITY} AS n`, { ids });
+  const rows = await tx.run(
+    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN ${ENTITY} AS n`,
+    { ids },
+  );
   return rows.map((r) => toEntity(r.n));
 }
 
 /** Locks the entity for the rest of the transaction (read-then-write without lost updates) and returns it. */
 export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | undefined> {
-  const rows = await tx.run(
-    `MATCH (n:Entity {id: $id}) USING INDEX SEEK n:Entity(id) ${LOCK} RETURN ${ENTITY} AS n`,
-    { id },
-  );
+  const rows = await tx.run(`MATCH (n:Entity {id: $id}) USING INDEX SEEK n:Entity(id) ${LOCK} RETURN ${ENTITY} AS n`, {
+    id,
+  });
   return rows[0] ? toEntity(rows[0].n) : undefined;
 }
 
@@ -209,7 +232,11 @@ export async function findRelationships(tx: Tx, ids: readonly string[]): Promise
  * properties are not read either (their `attributes` come back empty and `createdAt` blank): for selections of
  * `type`, `direction` and the ends only.
  */
-export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], withProperties = true): Promise<RelationshipRow[]> {
+export async function findRelationshipSummaries(
+  tx: Tx,
+  ids: readonly string[],
+  withProperties = true,
+): Promise<RelationshipRow[]> {
   // One row per asked entity with its relationships as lists (not a row and two maps per relationship): a page of
   // 1,000 CIs has ~6,000 relationships, and rows and maps were most of the statement's and the driver's time.
   const rows = await tx.run(
@@ -224,7 +251,13 @@ export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], 
   for (const row of rows) {
     const selfId = row.id as string;
     for (const [type, outgoing, id, cls, name, status, ci, props] of row.rels as unknown[][]) {
-      const other = summaryEntity(id as string, ci ? 'ci' : 'party', cls as string, name as string, status as string | null);
+      const other = summaryEntity(
+        id as string,
+        ci ? 'ci' : 'party',
+        cls as string,
+        name as string,
+        status as string | null,
+      );
       out.push({
         type: type as string,
         selfId,
@@ -240,7 +273,12 @@ export async function findRelationshipSummaries(tx: Tx, ids: readonly string[], 
 }
 
 /** One relationship seen from its `from` end, or undefined. */
-export async function findRelationship(tx: Tx, type: string, fromId: string, toId: string): Promise<RelationshipRow | undefined> {
+export async function findRelationship(
+  tx: Tx,
+  type: string,
+  fromId: string,
+  toId: string,
+): Promise<RelationshipRow | undefined> {
   const rows = await tx.run(
     `MATCH (self:Entity {id: $fromId}) USING INDEX SEEK self:Entity(id)
      MATCH (self)-[r:$($type)]->(n:Entity {id: $toId})
@@ -293,7 +331,9 @@ export function ciFilterClause(filter: CIListFilter): { where: string[]; params:
       BOTH: '(c)-[r]-(:Entity {id: $relatedId})',
     }[filter.relatedTo.direction];
     where.push(
-      filter.relatedTo.types?.length ? `EXISTS { MATCH ${pattern} WHERE type(r) IN $relatedTypes }` : `EXISTS { MATCH ${pattern} WHERE NOT r:WAS }`,
+      filter.relatedTo.types?.length
+        ? `EXISTS { MATCH ${pattern} WHERE type(r) IN $relatedTypes }`
+        : `EXISTS { MATCH ${pattern} WHERE NOT r:WAS }`,
     );
     params.relatedId = filter.relatedTo.ciId;
     params.relatedTypes = filter.relatedTo.types ?? null;
@@ -345,7 +385,10 @@ export async function countCIs(tx: Tx, filter: CIListFilter, at?: string): Promi
     );
     return (rows[0]?.n as number) ?? 0;
   }
-  const rows = await tx.run(`MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''} RETURN count(c) AS n`, params);
+  const rows = await tx.run(
+    `MATCH (c:CI) ${where.length ? `WHERE ${where.join(' AND ')}` : ''} RETURN count(c) AS n`,
+    params,
+  );
   return (rows[0]?.n as number) ?? 0;
 }
 
@@ -466,7 +509,12 @@ export async function findRefsByIdentifier(tx: Tx, keys: readonly string[]): Pro
      RETURN key, n.id AS id, n.class AS class, n.status AS status`,
     { keys },
   );
-  return new Map(rows.map((r) => [r.key as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
+  return new Map(
+    rows.map((r) => [
+      r.key as string,
+      { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null },
+    ]),
+  );
 }
 
 /** Records by id, with just id, class and status. */
@@ -475,7 +523,12 @@ export async function findRefsById(tx: Tx, ids: readonly string[]): Promise<Map<
     'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN n.id AS id, n.class AS class, n.status AS status',
     { ids },
   );
-  return new Map(rows.map((r) => [r.id as string, { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null }]));
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      { id: r.id as string, class: r.class as string, status: (r.status as string) ?? null },
+    ]),
+  );
 }
 
 export interface IdentifierRow {
@@ -572,7 +625,9 @@ export async function existingRelationships(tx: Tx, rows: readonly Omit<Relation
   );
   // Expanded from each record by a comprehension (see findRefsByIdentifier: no plan can start elsewhere).
   const keys = new Set<string>();
-  for (const f of found) for (const [type, toId] of f.out as Array<[string, string]>) keys.add(relationKey({ fromId: f.id as string, type, toId }));
+  for (const f of found)
+    for (const [type, toId] of f.out as Array<[string, string]>)
+      keys.add(relationKey({ fromId: f.id as string, type, toId }));
   return keys;
 }
 
@@ -584,7 +639,11 @@ export function relationKey(row: Omit<RelationRow, 'props'>): string {
  * MERGEs relationships; returns how many were new. The type comes from the registry, never from user text.
  * For single-valued types (`replaceTypes`), another relationship of that type leaving `from` is removed first.
  */
-export async function mergeRelationships(tx: WriteTx, rows: readonly RelationRow[], replaceTypes: readonly string[] = []): Promise<{ created: number }> {
+export async function mergeRelationships(
+  tx: WriteTx,
+  rows: readonly RelationRow[],
+  replaceTypes: readonly string[] = [],
+): Promise<{ created: number }> {
   const single = rows.filter((r) => replaceTypes.includes(r.type));
   if (single.length) {
     await tx.write(

@@ -46,8 +46,13 @@ function relationshipSelection(info: GraphQLResolveInfo): 'bare' | 'summaries' |
       if (plain.has(sel.name.value)) return !sel.selectionSet;
       return RELATIONSHIP_ENDS.has(sel.name.value) && selectsOnly(sel.selectionSet, SUMMARY_FIELDS);
     });
-  if (decided(info, 'relationship-bare', (nodes) => nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_BARE)))) return 'bare';
-  return decided(info, 'relationship-summaries', (nodes) => nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_PLAIN))) ? 'summaries' : 'full';
+  if (decided(info, 'relationship-bare', (nodes) => nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_BARE))))
+    return 'bare';
+  return decided(info, 'relationship-summaries', (nodes) =>
+    nodes.every((n) => fits(n.selectionSet, RELATIONSHIP_PLAIN)),
+  )
+    ? 'summaries'
+    : 'full';
 }
 
 /** A record's relationships: live, or as they stood at the record's `asOf`. */
@@ -64,7 +69,11 @@ function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.
  * one microtask — sibling resolvers of one object are all invoked before a microtask passes; the loaders' batches wait
  * longer — and then all read the richest level any of them asked for, so the CI costs one statement, not two.
  */
-async function relationshipsAtLeast(ctx: GraphQLContext, self: EntityRecord, level: 'bare' | 'summaries' | 'full'): Promise<repo.RelationshipRow[]> {
+async function relationshipsAtLeast(
+  ctx: GraphQLContext,
+  self: EntityRecord,
+  level: 'bare' | 'summaries' | 'full',
+): Promise<repo.RelationshipRow[]> {
   if (self.asOf || level === 'full') return relationshipsOf(ctx, self);
   if (level === 'summaries') (ctx.loaders.summaryRelationshipsAsked ??= new Set()).add(self.id);
   await Promise.resolve();
@@ -74,7 +83,11 @@ async function relationshipsAtLeast(ctx: GraphQLContext, self: EntityRecord, lev
 }
 
 /** The relationships field, at the level its selection needs. */
-function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: GraphQLResolveInfo): Promise<repo.RelationshipRow[]> {
+function relationshipsField(
+  ctx: GraphQLContext,
+  self: EntityRecord,
+  info: GraphQLResolveInfo,
+): Promise<repo.RelationshipRow[]> {
   return relationshipsAtLeast(ctx, self, relationshipSelection(info));
 }
 
@@ -82,12 +95,22 @@ function relationshipsField(ctx: GraphQLContext, self: EntityRecord, info: Graph
  * The other ends of one relationship type (location, support groups, a group's CIs, …): summaries when the selection
  * asks only id, class, name and status of them — a group supporting 800 CIs then costs no 800 full records.
  */
-async function relatedOfType(ctx: GraphQLContext, self: EntityRecord, type: string, outgoing: boolean, info: GraphQLResolveInfo): Promise<EntityRecord[]> {
+async function relatedOfType(
+  ctx: GraphQLContext,
+  self: EntityRecord,
+  type: string,
+  outgoing: boolean,
+  info: GraphQLResolveInfo,
+): Promise<EntityRecord[]> {
   const rows = await relationshipsAtLeast(ctx, self, onlySummary(info) ? 'bare' : 'full');
   return rows.filter((r) => r.type === type && (r.fromId === self.id) === outgoing).map((r) => r.other);
 }
 
-function relationshipOther(ctx: GraphQLContext, rel: RelationshipView, end: 'from' | 'to'): Promise<EntityRecord | null> | EntityRecord {
+function relationshipOther(
+  ctx: GraphQLContext,
+  rel: RelationshipView,
+  end: 'from' | 'to',
+): Promise<EntityRecord | null> | EntityRecord {
   const id = end === 'from' ? rel.fromId : rel.toId;
   if (rel.other?.id === id) return rel.other;
   return rel.asOf ? ctx.loaders.entityAt.load(atKey(rel.asOf, id)) : ctx.loaders.entity.load(id);
@@ -106,9 +129,14 @@ export const cmdbResolvers: Resolvers = {
       if (filter?.classes) listFilter.classes = filter.classes;
       if (filter?.statuses) listFilter.statuses = filter.statuses;
       if (filter?.nameContains) listFilter.nameContains = filter.nameContains;
-      if (filter?.attributes != null) listFilter.attributes = parseInput(attributesSchema, filter.attributes, 'filter.attributes');
+      if (filter?.attributes != null)
+        listFilter.attributes = parseInput(attributesSchema, filter.attributes, 'filter.attributes');
       if (filter?.relatedTo) {
-        if (asOf) throw new BadUserInputError('relatedTo cannot be combined with asOf yet: use dependencies(ciId, asOf)', 'filter.relatedTo');
+        if (asOf)
+          throw new BadUserInputError(
+            'relatedTo cannot be combined with asOf yet: use dependencies(ciId, asOf)',
+            'filter.relatedTo',
+          );
         listFilter.relatedTo = {
           ciId: filter.relatedTo.ciId,
           direction: filter.relatedTo.direction ?? 'BOTH',
@@ -117,7 +145,8 @@ export const cmdbResolvers: Resolvers = {
       }
       const db = ctx.services.db;
       const rows = await db.readTx(
-        (tx) => repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }, asOf ?? undefined),
+        (tx) =>
+          repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }, asOf ?? undefined),
         { operation: 'cis' },
       );
       const nodes = rows.slice(0, limit).map((n) => (asOf ? { ...n, asOf } : n));
@@ -165,14 +194,28 @@ export const cmdbResolvers: Resolvers = {
     },
     defineCIClass: (_, { input }, ctx) => ctx.services.cmdb.defineClass(ctx.actor, input),
     createOrganization: (_, { input }, ctx) =>
-      ctx.services.cmdb.createParty(ctx.actor, 'Organization', { name: input.name, attributes: { ...(input.attributes as object), orgType: input.orgType } }, 'createOrganization'),
+      ctx.services.cmdb.createParty(
+        ctx.actor,
+        'Organization',
+        { name: input.name, attributes: { ...(input.attributes as object), orgType: input.orgType } },
+        'createOrganization',
+      ),
     createGroup: (_, { input }, ctx) =>
-      ctx.services.cmdb.createParty(ctx.actor, 'Group', { name: input.name, attributes: input.attributes }, 'createGroup'),
+      ctx.services.cmdb.createParty(
+        ctx.actor,
+        'Group',
+        { name: input.name, attributes: input.attributes },
+        'createGroup',
+      ),
     createPerson: (_, { input }, ctx) =>
       ctx.services.cmdb.createParty(
         ctx.actor,
         'Person',
-        { name: input.name, attributes: { ...(input.attributes as object), email: input.email }, groupIds: input.groupIds ?? null },
+        {
+          name: input.name,
+          attributes: { ...(input.attributes as object), email: input.email },
+          groupIds: input.groupIds ?? null,
+        },
         'createPerson',
       ),
     importCMDB: (_, { input }, ctx) => ctx.services.imports.importCMDB(ctx.actor, input),
@@ -259,7 +302,9 @@ function mustExist(entity: EntityRecord | null, id: string): EntityRecord {
 }
 
 async function listParties(ctx: GraphQLContext, className: string, orgType?: string): Promise<EntityRecord[]> {
-  const rows = await ctx.services.db.readTx((tx) => repo.listParties(tx, className, orgType), { operation: `list ${className}` });
+  const rows = await ctx.services.db.readTx((tx) => repo.listParties(tx, className, orgType), {
+    operation: `list ${className}`,
+  });
   for (const row of rows) ctx.loaders.entity.prime(row.id, row);
   return rows;
 }

@@ -48,7 +48,10 @@ export class RegistryStore {
   }
 }
 
-function diffFields(before: EntityRecord, after: Partial<EntityRecord>): { before: Record<string, unknown>; after: Record<string, unknown> } {
+function diffFields(
+  before: EntityRecord,
+  after: Partial<EntityRecord>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
   for (const key of ['name', 'status', 'version'] as const) {
@@ -68,7 +71,10 @@ function diffFields(before: EntityRecord, after: Partial<EntityRecord>): { befor
 
 /** Relationship types of which a record has at most one (a new one replaces the old). */
 export function singleTypes(registry: Registry): string[] {
-  return registry.allRelationshipTypes().filter((t) => t.single).map((t) => t.name);
+  return registry
+    .allRelationshipTypes()
+    .filter((t) => t.single)
+    .map((t) => t.name);
 }
 
 /**
@@ -96,23 +102,42 @@ export class CmdbService {
     this.changeGate = gate;
   }
 
-  private async checkChange(tx: WriteTx, changeId: string | null | undefined, ciIds: readonly string[], mode: 'all' | 'any'): Promise<void> {
+  private async checkChange(
+    tx: WriteTx,
+    changeId: string | null | undefined,
+    ciIds: readonly string[],
+    mode: 'all' | 'any',
+  ): Promise<void> {
     if (!changeId) return;
-    if (!this.changeGate) throw new BadUserInputError('change records are not available in this deployment', 'input.changeId');
+    if (!this.changeGate)
+      throw new BadUserInputError('change records are not available in this deployment', 'input.changeId');
     await this.changeGate.check(tx, changeId, ciIds, 'input.changeId', mode);
   }
 
   /** Throws NOT_FOUND unless the entity exists (and has the kind / class asked for). */
-  private async requireEntity(tx: WriteTx, id: string, what: string, check?: (e: EntityRecord) => boolean): Promise<EntityRecord> {
+  private async requireEntity(
+    tx: WriteTx,
+    id: string,
+    what: string,
+    check?: (e: EntityRecord) => boolean,
+  ): Promise<EntityRecord> {
     const [entity] = await repo.findEntities(tx, [id]);
     if (!entity || (check && !check(entity))) throw new NotFoundError(what, id);
     return entity;
   }
 
   /** Throws CONFLICT when an identifier already belongs to another record (with that record's id). */
-  private async checkIdentifiersFree(tx: WriteTx, className: string, identifiers: Record<string, string>, selfId?: string): Promise<void> {
+  private async checkIdentifiersFree(
+    tx: WriteTx,
+    className: string,
+    identifiers: Record<string, string>,
+    selfId?: string,
+  ): Promise<void> {
     const rows = identifierRows(className, identifiers);
-    const owners = await repo.findIdentifierOwners(tx, rows.map((r) => r.key));
+    const owners = await repo.findIdentifierOwners(
+      tx,
+      rows.map((r) => r.key),
+    );
     for (const row of rows) {
       const owner = owners.get(row.key);
       if (owner && owner !== selfId) {
@@ -125,7 +150,14 @@ export class CmdbService {
   }
 
   /** Sets (or clears) a single-valued relationship such as LOCATED_IN or OWNED_BY. */
-  private async setSingle(tx: WriteTx, registry: Registry, self: EntityRecord, type: string, targetId: string | null, field: string): Promise<void> {
+  private async setSingle(
+    tx: WriteTx,
+    registry: Registry,
+    self: EntityRecord,
+    type: string,
+    targetId: string | null,
+    field: string,
+  ): Promise<void> {
     if (targetId) {
       const target = await this.requireEntity(tx, targetId, 'target');
       const violation = registry.relationshipViolation(type, self.class, target.class);
@@ -157,9 +189,16 @@ export class CmdbService {
         },
       ]);
       const created = await this.requireEntity(tx, id, 'CI');
-      if (input.locationId) await this.setSingle(tx, registry, created, 'LOCATED_IN', input.locationId, 'input.locationId');
-      if (input.ownerGroupId) await this.setSingle(tx, registry, created, 'OWNED_BY', input.ownerGroupId, 'input.ownerGroupId');
-      tx.audit({ entityType: 'CI', entityId: id, action: 'create', after: { class: cls.name, name: input.name, status: input.status, attributes, identifiers } });
+      if (input.locationId)
+        await this.setSingle(tx, registry, created, 'LOCATED_IN', input.locationId, 'input.locationId');
+      if (input.ownerGroupId)
+        await this.setSingle(tx, registry, created, 'OWNED_BY', input.ownerGroupId, 'input.ownerGroupId');
+      tx.audit({
+        entityType: 'CI',
+        entityId: id,
+        action: 'create',
+        after: { class: cls.name, name: input.name, status: input.status, attributes, identifiers },
+      });
       return created;
     });
   }
@@ -167,65 +206,93 @@ export class CmdbService {
   async updateCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
     const input = parseInput(updateCISchema, raw);
     const registry = await this.registries.current();
-    return write(this.db, actor, { name: 'updateCI', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
-      const current = await repo.lockEntity(tx, input.id);
-      if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
-      await this.checkChange(tx, input.changeId, [current.id], 'all');
-      if (current.revision !== input.expectedRevision) {
-        throw new ConflictError(
-          `CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}: it was changed meanwhile; reload and retry`,
-          { currentRevision: current.revision },
-        );
-      }
-      if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is retired and can no longer be changed`);
-      const name = input.name ?? current.name;
-      const merged: Record<string, unknown> = { ...current.attributes };
-      for (const [key, value] of Object.entries(input.attributes ?? {})) {
-        if (value === null) delete merged[key];
-        else merged[key] = value;
-      }
-      const attributes = checkAttributes(registry, current.class, merged, 'input');
-      const explicit: Record<string, string | null> = { ...current.identifiers, ...(input.identifiers ?? {}) };
-      delete explicit.name;
-      // An identifier that mirrored a removed attribute goes with it.
-      for (const [key, value] of Object.entries(input.attributes ?? {})) {
-        if (value === null && current.identifiers[key] === current.attributes[key]) explicit[key] = null;
-        else if (typeof value === 'string' && input.identifiers?.[key] === undefined && current.identifiers[key] !== undefined) explicit[key] = value;
-      }
-      const identifiers = identifiersOf(registry, current.class, name, attributes, explicit, 'input');
-      await this.checkIdentifiersFree(tx, current.class, identifiers, current.id);
+    return write(
+      this.db,
+      actor,
+      { name: 'updateCI', permission: 'cmdb.write', changeId: input.changeId },
+      async (tx) => {
+        const current = await repo.lockEntity(tx, input.id);
+        if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+        await this.checkChange(tx, input.changeId, [current.id], 'all');
+        if (current.revision !== input.expectedRevision) {
+          throw new ConflictError(
+            `CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}: it was changed meanwhile; reload and retry`,
+            { currentRevision: current.revision },
+          );
+        }
+        if (current.status === 'RETIRED')
+          throw new ConflictError(`CI ${input.id} is retired and can no longer be changed`);
+        const name = input.name ?? current.name;
+        const merged: Record<string, unknown> = { ...current.attributes };
+        for (const [key, value] of Object.entries(input.attributes ?? {})) {
+          if (value === null) delete merged[key];
+          else merged[key] = value;
+        }
+        const attributes = checkAttributes(registry, current.class, merged, 'input');
+        const explicit: Record<string, string | null> = { ...current.identifiers, ...(input.identifiers ?? {}) };
+        delete explicit.name;
+        // An identifier that mirrored a removed attribute goes with it.
+        for (const [key, value] of Object.entries(input.attributes ?? {})) {
+          if (value === null && current.identifiers[key] === current.attributes[key]) explicit[key] = null;
+          else if (
+            typeof value === 'string' &&
+            input.identifiers?.[key] === undefined &&
+            current.identifiers[key] !== undefined
+          )
+            explicit[key] = value;
+        }
+        const identifiers = identifiersOf(registry, current.class, name, attributes, explicit, 'input');
+        await this.checkIdentifiersFree(tx, current.class, identifiers, current.id);
 
-      const changedAttrs: Record<string, unknown> = {};
-      for (const key of new Set([...Object.keys(current.attributes), ...Object.keys(attributes)])) {
-        if (JSON.stringify(current.attributes[key] ?? null) !== JSON.stringify(attributes[key] ?? null)) changedAttrs[key] = attributes[key] ?? null;
-      }
-      const set: Record<string, unknown> = repo.toStoredAttributes(changedAttrs);
-      if (name !== current.name) Object.assign(set, { name, nameLower: name.toLowerCase() });
-      if (input.status && input.status !== current.status) set.status = input.status;
-      if (input.version !== undefined && (input.version ?? null) !== current.version) set.version = input.version ?? null;
-      const oldKeys = new Set(identifierRows(current.class, current.identifiers).map((r) => r.key));
-      const newRows = identifierRows(current.class, identifiers);
-      const newKeys = new Set(newRows.map((r) => r.key));
-      const addIdentifiers = newRows.filter((r) => !oldKeys.has(r.key));
-      const removeIdentifierKeys = [...oldKeys].filter((k) => !newKeys.has(k));
-      const sources = { ...current.attributeSources };
-      for (const [key, value] of Object.entries(changedAttrs)) {
-        if (value === null) delete sources[key];
-        else sources[key] = MANUAL_SOURCE;
-      }
+        const changedAttrs: Record<string, unknown> = {};
+        for (const key of new Set([...Object.keys(current.attributes), ...Object.keys(attributes)])) {
+          if (JSON.stringify(current.attributes[key] ?? null) !== JSON.stringify(attributes[key] ?? null))
+            changedAttrs[key] = attributes[key] ?? null;
+        }
+        const set: Record<string, unknown> = repo.toStoredAttributes(changedAttrs);
+        if (name !== current.name) Object.assign(set, { name, nameLower: name.toLowerCase() });
+        if (input.status && input.status !== current.status) set.status = input.status;
+        if (input.version !== undefined && (input.version ?? null) !== current.version)
+          set.version = input.version ?? null;
+        const oldKeys = new Set(identifierRows(current.class, current.identifiers).map((r) => r.key));
+        const newRows = identifierRows(current.class, identifiers);
+        const newKeys = new Set(newRows.map((r) => r.key));
+        const addIdentifiers = newRows.filter((r) => !oldKeys.has(r.key));
+        const removeIdentifierKeys = [...oldKeys].filter((k) => !newKeys.has(k));
+        const sources = { ...current.attributeSources };
+        for (const [key, value] of Object.entries(changedAttrs)) {
+          if (value === null) delete sources[key];
+          else sources[key] = MANUAL_SOURCE;
+        }
 
-      const relationChanged = input.locationId !== undefined || input.ownerGroupId !== undefined;
-      if (Object.keys(set).length || addIdentifiers.length || removeIdentifierKeys.length || relationChanged) {
-        await repo.updateEntities(tx, [{ id: current.id, set, attrSources: JSON.stringify(sources), addIdentifiers, removeIdentifierKeys }]);
-        if (input.locationId !== undefined) await this.setSingle(tx, registry, current, 'LOCATED_IN', input.locationId ?? null, 'input.locationId');
-        if (input.ownerGroupId !== undefined) await this.setSingle(tx, registry, current, 'OWNED_BY', input.ownerGroupId ?? null, 'input.ownerGroupId');
-        const diff = diffFields(current, { name, status: input.status ?? current.status, version: input.version === undefined ? current.version : (input.version ?? null), attributes: changedAttrs });
-        if (input.locationId !== undefined) diff.after.locationId = input.locationId;
-        if (input.ownerGroupId !== undefined) diff.after.ownerGroupId = input.ownerGroupId;
-        tx.audit({ entityType: 'CI', entityId: current.id, action: 'update', before: diff.before, after: diff.after });
-      }
-      return this.requireEntity(tx, current.id, 'CI');
-    });
+        const relationChanged = input.locationId !== undefined || input.ownerGroupId !== undefined;
+        if (Object.keys(set).length || addIdentifiers.length || removeIdentifierKeys.length || relationChanged) {
+          await repo.updateEntities(tx, [
+            { id: current.id, set, attrSources: JSON.stringify(sources), addIdentifiers, removeIdentifierKeys },
+          ]);
+          if (input.locationId !== undefined)
+            await this.setSingle(tx, registry, current, 'LOCATED_IN', input.locationId ?? null, 'input.locationId');
+          if (input.ownerGroupId !== undefined)
+            await this.setSingle(tx, registry, current, 'OWNED_BY', input.ownerGroupId ?? null, 'input.ownerGroupId');
+          const diff = diffFields(current, {
+            name,
+            status: input.status ?? current.status,
+            version: input.version === undefined ? current.version : (input.version ?? null),
+            attributes: changedAttrs,
+          });
+          if (input.locationId !== undefined) diff.after.locationId = input.locationId;
+          if (input.ownerGroupId !== undefined) diff.after.ownerGroupId = input.ownerGroupId;
+          tx.audit({
+            entityType: 'CI',
+            entityId: current.id,
+            action: 'update',
+            before: diff.before,
+            after: diff.after,
+          });
+        }
+        return this.requireEntity(tx, current.id, 'CI');
+      },
+    );
   }
 
   /**
@@ -236,75 +303,141 @@ export class CmdbService {
     for (const id of ciIds) {
       const current = await repo.lockEntity(tx, id);
       if (!current || current.kind !== 'ci') throw new NotFoundError('CI', id);
-      if (current.status === 'RETIRED') throw new ConflictError(`CI ${current.name} (${id}) is retired and can no longer be changed`);
+      if (current.status === 'RETIRED')
+        throw new ConflictError(`CI ${current.name} (${id}) is retired and can no longer be changed`);
       if (current.version === version) continue;
-      await repo.updateEntities(tx, [{ id, set: { version }, attrSources: JSON.stringify(current.attributeSources), addIdentifiers: [], removeIdentifierKeys: [] }]);
-      tx.audit({ entityType: 'CI', entityId: id, action: 'update', before: { version: current.version }, after: { version } });
+      await repo.updateEntities(tx, [
+        {
+          id,
+          set: { version },
+          attrSources: JSON.stringify(current.attributeSources),
+          addIdentifiers: [],
+          removeIdentifierKeys: [],
+        },
+      ]);
+      tx.audit({
+        entityType: 'CI',
+        entityId: id,
+        action: 'update',
+        before: { version: current.version },
+        after: { version },
+      });
     }
   }
 
   async retireCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
     const input = parseInput(retireCISchema, raw);
-    return write(this.db, actor, { name: 'retireCI', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
-      const current = await repo.lockEntity(tx, input.id);
-      if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
-      await this.checkChange(tx, input.changeId, [current.id], 'all');
-      if (input.expectedRevision && current.revision !== input.expectedRevision) {
-        throw new ConflictError(`CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}`, {
-          currentRevision: current.revision,
+    return write(
+      this.db,
+      actor,
+      { name: 'retireCI', permission: 'cmdb.write', changeId: input.changeId },
+      async (tx) => {
+        const current = await repo.lockEntity(tx, input.id);
+        if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
+        await this.checkChange(tx, input.changeId, [current.id], 'all');
+        if (input.expectedRevision && current.revision !== input.expectedRevision) {
+          throw new ConflictError(`CI ${input.id} is at revision ${current.revision}, not ${input.expectedRevision}`, {
+            currentRevision: current.revision,
+          });
+        }
+        if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is already retired`);
+        await repo.updateEntities(tx, [
+          {
+            id: current.id,
+            set: { status: 'RETIRED' },
+            attrSources: JSON.stringify(current.attributeSources),
+            addIdentifiers: [],
+            removeIdentifierKeys: [],
+          },
+        ]);
+        tx.audit({
+          entityType: 'CI',
+          entityId: current.id,
+          action: 'retire',
+          before: { status: current.status },
+          after: { status: 'RETIRED', reason: input.reason ?? null },
         });
-      }
-      if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is already retired`);
-      await repo.updateEntities(tx, [
-        { id: current.id, set: { status: 'RETIRED' }, attrSources: JSON.stringify(current.attributeSources), addIdentifiers: [], removeIdentifierKeys: [] },
-      ]);
-      tx.audit({ entityType: 'CI', entityId: current.id, action: 'retire', before: { status: current.status }, after: { status: 'RETIRED', reason: input.reason ?? null } });
-      return this.requireEntity(tx, current.id, 'CI');
-    });
+        return this.requireEntity(tx, current.id, 'CI');
+      },
+    );
   }
 
   async relate(actor: Actor | null, raw: unknown): Promise<repo.RelationshipRow> {
     const input = parseInput(relateSchema, raw);
     const registry = await this.registries.current();
     if (input.fromId === input.toId) throw new BadUserInputError('a CI cannot be related to itself', 'input.toId');
-    return write(this.db, actor, { name: 'relateCIs', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
-      const [from, to] = await Promise.all([
-        this.requireEntity(tx, input.fromId, 'record'),
-        this.requireEntity(tx, input.toId, 'record'),
-      ]);
-      await this.checkChange(tx, input.changeId, [from, to].filter((e) => e.kind === 'ci').map((e) => e.id), 'any');
-      const violation = registry.relationshipViolation(input.type, from.class, to.class);
-      if (violation) throw new BadUserInputError(violation, 'input.type');
-      for (const [end, field] of [[from, 'input.fromId'], [to, 'input.toId']] as const) {
-        if (end.status === 'RETIRED') throw new BadUserInputError(`CI ${end.id} is retired: new relationships to it are refused`, field);
-      }
-      const { created } = await repo.mergeRelationships(
-        tx,
-        [{ type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) }],
-        singleTypes(registry),
-      );
-      if (created) tx.audit({ entityType: 'Relationship', entityId: `${from.id}-${input.type}->${to.id}`, action: 'relate', after: { type: input.type, fromId: from.id, toId: to.id } });
-      const row = await repo.findRelationship(tx, input.type, from.id, to.id);
-      if (!row) throw new Error('relationship vanished after MERGE');
-      return row;
-    });
+    return write(
+      this.db,
+      actor,
+      { name: 'relateCIs', permission: 'cmdb.write', changeId: input.changeId },
+      async (tx) => {
+        const [from, to] = await Promise.all([
+          this.requireEntity(tx, input.fromId, 'record'),
+          this.requireEntity(tx, input.toId, 'record'),
+        ]);
+        await this.checkChange(
+          tx,
+          input.changeId,
+          [from, to].filter((e) => e.kind === 'ci').map((e) => e.id),
+          'any',
+        );
+        const violation = registry.relationshipViolation(input.type, from.class, to.class);
+        if (violation) throw new BadUserInputError(violation, 'input.type');
+        for (const [end, field] of [
+          [from, 'input.fromId'],
+          [to, 'input.toId'],
+        ] as const) {
+          if (end.status === 'RETIRED')
+            throw new BadUserInputError(`CI ${end.id} is retired: new relationships to it are refused`, field);
+        }
+        const { created } = await repo.mergeRelationships(
+          tx,
+          [{ type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) }],
+          singleTypes(registry),
+        );
+        if (created)
+          tx.audit({
+            entityType: 'Relationship',
+            entityId: `${from.id}-${input.type}->${to.id}`,
+            action: 'relate',
+            after: { type: input.type, fromId: from.id, toId: to.id },
+          });
+        const row = await repo.findRelationship(tx, input.type, from.id, to.id);
+        if (!row) throw new Error('relationship vanished after MERGE');
+        return row;
+      },
+    );
   }
 
-  async unrelate(actor: Actor | null, raw: unknown): Promise<{ removed: boolean; type: string; fromId: string; toId: string }> {
+  async unrelate(
+    actor: Actor | null,
+    raw: unknown,
+  ): Promise<{ removed: boolean; type: string; fromId: string; toId: string }> {
     const input = parseInput(relateSchema.omit({ attributes: true }), raw);
-    return write(this.db, actor, { name: 'unrelateCIs', permission: 'cmdb.write', changeId: input.changeId }, async (tx) => {
-      await this.checkChange(tx, input.changeId, [input.fromId, input.toId], 'any');
-      const removed = await repo.deleteRelationship(tx, { type: input.type, fromId: input.fromId, toId: input.toId });
-      if (!removed) throw new NotFoundError(`relationship ${input.type} from ${input.fromId} to`, input.toId);
-      tx.audit({ entityType: 'Relationship', entityId: `${input.fromId}-${input.type}->${input.toId}`, action: 'unrelate', before: { type: input.type, fromId: input.fromId, toId: input.toId } });
-      return { removed: true, type: input.type, fromId: input.fromId, toId: input.toId };
-    });
+    return write(
+      this.db,
+      actor,
+      { name: 'unrelateCIs', permission: 'cmdb.write', changeId: input.changeId },
+      async (tx) => {
+        await this.checkChange(tx, input.changeId, [input.fromId, input.toId], 'any');
+        const removed = await repo.deleteRelationship(tx, { type: input.type, fromId: input.fromId, toId: input.toId });
+        if (!removed) throw new NotFoundError(`relationship ${input.type} from ${input.fromId} to`, input.toId);
+        tx.audit({
+          entityType: 'Relationship',
+          entityId: `${input.fromId}-${input.type}->${input.toId}`,
+          action: 'unrelate',
+          before: { type: input.type, fromId: input.fromId, toId: input.toId },
+        });
+        return { removed: true, type: input.type, fromId: input.fromId, toId: input.toId };
+      },
+    );
   }
 
   async defineClass(actor: Actor | null, raw: unknown): Promise<ClassDef> {
     const input = parseInput(defineClassSchema, raw);
     let registry = await this.registries.refresh();
-    if (registry.getClass(input.name)) throw new ConflictError(`class ${input.name} already exists`, { field: 'input.name' });
+    if (registry.getClass(input.name))
+      throw new ConflictError(`class ${input.name} already exists`, { field: 'input.name' });
     let base: ClassDef | undefined;
     if (input.baseClass) {
       base = registry.getClass(input.baseClass);
@@ -314,10 +447,16 @@ export class CmdbService {
     }
     const attributes = (input.attributes ?? []).map((attr, i) => {
       if (attr.allowedValues && attr.type !== 'STRING') {
-        throw new BadUserInputError('allowedValues applies to STRING attributes only', `input.attributes[${i}].allowedValues`);
+        throw new BadUserInputError(
+          'allowedValues applies to STRING attributes only',
+          `input.attributes[${i}].allowedValues`,
+        );
       }
       if ((attr.min != null || attr.max != null) && attr.type !== 'INTEGER' && attr.type !== 'NUMBER') {
-        throw new BadUserInputError('min and max apply to INTEGER and NUMBER attributes only', `input.attributes[${i}].min`);
+        throw new BadUserInputError(
+          'min and max apply to INTEGER and NUMBER attributes only',
+          `input.attributes[${i}].min`,
+        );
       }
       return {
         name: attr.name,
@@ -331,7 +470,8 @@ export class CmdbService {
     });
     const seen = new Set<string>();
     attributes.forEach((attr, i) => {
-      if (seen.has(attr.name)) throw new BadUserInputError(`attribute ${attr.name} is declared twice`, `input.attributes[${i}].name`);
+      if (seen.has(attr.name))
+        throw new BadUserInputError(`attribute ${attr.name} is declared twice`, `input.attributes[${i}].name`);
       seen.add(attr.name);
     });
     const def: ClassDef = {
@@ -347,7 +487,10 @@ export class CmdbService {
     const known = new Set(candidate.attributesOf(def.name).map((x) => x.name));
     (input.identifyingKeys ?? []).forEach((key, i) => {
       if (key !== 'name' && !known.has(key)) {
-        throw new BadUserInputError(`identifying key ${key} is not an attribute of ${def.name}`, `input.identifyingKeys[${i}]`);
+        throw new BadUserInputError(
+          `identifying key ${key} is not an attribute of ${def.name}`,
+          `input.identifyingKeys[${i}]`,
+        );
       }
     });
     await write(this.db, actor, { name: 'defineCIClass', permission: 'cmdb.admin' }, async (tx) => {
@@ -392,7 +535,10 @@ export class CmdbService {
         });
       }
       if (raw.groupIds?.length) {
-        await repo.mergeRelationships(tx, raw.groupIds.map((groupId) => ({ type: 'MEMBER_OF_GROUP', fromId: id, toId: groupId, props: {} })));
+        await repo.mergeRelationships(
+          tx,
+          raw.groupIds.map((groupId) => ({ type: 'MEMBER_OF_GROUP', fromId: id, toId: groupId, props: {} })),
+        );
       }
       tx.audit({ entityType: className, entityId: id, action: 'create', after: { name, attributes } });
       return this.requireEntity(tx, id, className);

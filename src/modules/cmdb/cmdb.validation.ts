@@ -7,6 +7,7 @@ export const nameSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what the rule refuses
   .refine((s) => !/[\u0000-\u001f]/.test(s), 'must not contain control characters');
 
 const flatValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);

@@ -28,7 +28,10 @@ export function identifiersOf(
       );
     }
     if (key === 'name' && value !== null && value !== name) {
-      throw new BadUserInputError(`identifier name "${value}" differs from the name "${name}"`, `${prefix}.identifiers.name`);
+      throw new BadUserInputError(
+        `identifier name "${value}" differs from the name "${name}"`,
+        `${prefix}.identifiers.name`,
+      );
     }
     if (value !== null && key !== 'name') out[key] = value;
   }
@@ -47,7 +50,11 @@ export function identifiersOf(
 }
 
 export function identifierRows(className: string, identifiers: Record<string, string>): IdentifierRow[] {
-  return Object.entries(identifiers).map(([name, value]) => ({ key: identifierKey(className, name, value), name, value }));
+  return Object.entries(identifiers).map(([name, value]) => ({
+    key: identifierKey(className, name, value),
+    name,
+    value,
+  }));
 }
 
 /** Checks attributes against the class schema; throws BAD_USER_INPUT naming the first bad attribute. */
@@ -69,6 +76,7 @@ export function checkAttributes(
     );
   }
   const path = issue?.path ?? [];
-  const message = issue?.code === 'invalid_type' && issue.input === undefined ? `required by class ${className}` : issue?.message;
+  const message =
+    issue?.code === 'invalid_type' && issue.input === undefined ? `required by class ${className}` : issue?.message;
   throw new BadUserInputError(message ?? 'invalid', fieldPath(`${prefix}.attributes`, path));
 }

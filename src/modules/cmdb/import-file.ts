@@ -49,20 +49,31 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-function typed(registry: Registry, className: string, attr: string, value: string, where: string): string | number | boolean | string[] {
+function typed(
+  registry: Registry,
+  className: string,
+  attr: string,
+  value: string,
+  where: string,
+): string | number | boolean | string[] {
   const def = registry.attributesOf(className).find((a) => a.name === attr);
   switch (def?.type) {
     case 'INTEGER':
     case 'NUMBER': {
       const n = Number(value);
-      if (value.trim() === '' || Number.isNaN(n)) throw new ImportFileError(`${where}: ${attr} must be a number, got "${value}"`);
+      if (value.trim() === '' || Number.isNaN(n))
+        throw new ImportFileError(`${where}: ${attr} must be a number, got "${value}"`);
       return n;
     }
     case 'BOOLEAN':
-      if (!/^(true|false)$/i.test(value)) throw new ImportFileError(`${where}: ${attr} must be true or false, got "${value}"`);
+      if (!/^(true|false)$/i.test(value))
+        throw new ImportFileError(`${where}: ${attr} must be true or false, got "${value}"`);
       return value.toLowerCase() === 'true';
     case 'STRING_LIST':
-      return value.split(';').map((s) => s.trim()).filter(Boolean);
+      return value
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean);
     default:
       return value; // strings, and unknown attributes (the import then rejects them with their row)
   }
@@ -75,7 +86,9 @@ export function csvToImport(text: string, registry: Registry, file: string): Pic
   const columns = header.map((h) => h.trim());
   const isRelations = columns.includes('type') && columns.some((c) => c.startsWith('from.'));
   if (!isRelations && !(columns.includes('class') && columns.includes('name'))) {
-    throw new ImportFileError(`${file}: header needs class and name (items) or type, from.* and to.* (relations); got ${columns.join(',')}`);
+    throw new ImportFileError(
+      `${file}: header needs class and name (items) or type, from.* and to.* (relations); got ${columns.join(',')}`,
+    );
   }
   const items: ImportItemData[] = [];
   const relations: ImportRelationData[] = [];
@@ -112,7 +125,8 @@ export function csvToImport(text: string, registry: Registry, file: string): Pic
       const v = cell(c);
       if (v === undefined) continue;
       if (c.startsWith('identifiers.')) (item.identifiers ??= {})[c.slice(12)] = v;
-      else if (c.startsWith('attributes.')) (item.attributes ??= {})[c.slice(11)] = typed(registry, className, c.slice(11), v, where);
+      else if (c.startsWith('attributes.'))
+        (item.attributes ??= {})[c.slice(11)] = typed(registry, className, c.slice(11), v, where);
     }
     items.push(item);
   });

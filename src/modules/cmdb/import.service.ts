@@ -29,9 +29,16 @@ const refSchema = z.object({
 
 export const importSchema = z.object({
   source: z.string().trim().min(1, 'must name the source').max(100),
-  atomic: z.boolean().nullish().transform((v) => v ?? false),
+  atomic: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   items: z.array(z.unknown()).max(2_000_000),
-  relations: z.array(z.unknown()).max(20_000_000).nullish().transform((v) => v ?? []),
+  relations: z
+    .array(z.unknown())
+    .max(20_000_000)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 const itemSchema = z.object({
@@ -223,13 +230,22 @@ export class ImportService {
     // first renamed away) is refused, never applied on top of the first — whichever batch or lane comes first.
     // Claims are keyed by item index, so an attempt the driver retries finds its own claims, not a rival's.
     const claims = new Map<string, number>();
-    const byIndex = (x: ImportRejection, y: ImportRejection): number => (x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1);
+    const byIndex = (x: ImportRejection, y: ImportRejection): number =>
+      x.kind === y.kind ? x.index - y.index : x.kind === 'ITEM' ? -1 : 1;
     const auditOf = (tx: WriteTx, scratch: Scratch, phase: string, count: number): void =>
       tx.audit({
         entityType: 'Import',
         entityId: randomUUID(),
         action: 'import',
-        after: { source: input.source, phase, count, created: scratch.created, updated: scratch.updated, relationsCreated: scratch.relationsCreated, rejected: scratch.rejected.length },
+        after: {
+          source: input.source,
+          phase,
+          count,
+          created: scratch.created,
+          updated: scratch.updated,
+          relationsCreated: scratch.relationsCreated,
+          rejected: scratch.rejected.length,
+        },
       });
 
     if (input.atomic) {
@@ -259,12 +275,16 @@ export class ImportService {
       }
     }
 
-    const runBatch = async (phase: 'items' | 'relations', batch: Array<PreparedItem | PreparedRelation>): Promise<void> => {
+    const runBatch = async (
+      phase: 'items' | 'relations',
+      batch: Array<PreparedItem | PreparedRelation>,
+    ): Promise<void> => {
       for (let attempt = 1; ; attempt++) {
         try {
           const scratch = await write(this.db, actor, operation, async (tx) => {
             const s = emptyScratch(result);
-            if (phase === 'items') await this.writeItems(tx, registry, input.source, batch as PreparedItem[], s, claims);
+            if (phase === 'items')
+              await this.writeItems(tx, registry, input.source, batch as PreparedItem[], s, claims);
             else await this.writeRelations(tx, registry, batch as PreparedRelation[], s, run);
             auditOf(tx, s, phase, batch.length);
             return s;
@@ -284,7 +304,13 @@ export class ImportService {
     // identifier), so two run at once — one is prepared and sent while Neo4j writes and commits the other. Relation
     // batches lock the records they join and would wait on each other: one at a time.
     let failed = false;
-    const writeLanes = async (phase: 'items' | 'relations', lanes: number, count: number, take: (k: number) => Array<PreparedItem | PreparedRelation>, total: number): Promise<void> => {
+    const writeLanes = async (
+      phase: 'items' | 'relations',
+      lanes: number,
+      count: number,
+      take: (k: number) => Array<PreparedItem | PreparedRelation>,
+      total: number,
+    ): Promise<void> => {
       let next = 0;
       let done = 0;
       const lane = async (): Promise<void> => {
@@ -324,28 +350,49 @@ export class ImportService {
     })();
     relationsPrepared.catch(() => undefined); // awaited below; not left unhandled when the item phase fails first
     try {
-      await writeLanes('items', ITEM_LANES, Math.ceil(input.items.length / batchSize), (k) => itemPrep.slice(k * batchSize, (k + 1) * batchSize), input.items.length);
+      await writeLanes(
+        'items',
+        ITEM_LANES,
+        Math.ceil(input.items.length / batchSize),
+        (k) => itemPrep.slice(k * batchSize, (k + 1) * batchSize),
+        input.items.length,
+      );
     } catch (error) {
       failed = true;
       throw error;
     }
     const relations = await relationsPrepared;
-    await writeLanes('relations', 1, Math.ceil(relations.length / batchSize), (k) => relations.slice(k * batchSize, (k + 1) * batchSize), relations.length);
+    await writeLanes(
+      'relations',
+      1,
+      Math.ceil(relations.length / batchSize),
+      (k) => relations.slice(k * batchSize, (k + 1) * batchSize),
+      relations.length,
+    );
     result.rejected.sort(byIndex);
     return result;
   }
 
   /** Validates items in input order, a slice at a time. */
-  private itemPreparer(registry: Registry, rawItems: unknown[], reject: (k: 'ITEM', i: number, e: unknown, f?: string) => void): Preparer<PreparedItem> {
+  private itemPreparer(
+    registry: Registry,
+    rawItems: unknown[],
+    reject: (k: 'ITEM', i: number, e: unknown, f?: string) => void,
+  ): Preparer<PreparedItem> {
     const seen = new Map<string, number>();
     const one = (raw: unknown, index: number, prepared: PreparedItem[]): void => {
       const prefix = `items[${index}]`;
       try {
         const item = parseInput(itemSchema, raw, prefix);
         const cls = registry.getClass(item.class);
-        if (!cls) throw new AppError('BAD_USER_INPUT', `${prefix}.class: unknown class ${item.class}`, { field: `${prefix}.class` });
+        if (!cls)
+          throw new AppError('BAD_USER_INPUT', `${prefix}.class: unknown class ${item.class}`, {
+            field: `${prefix}.class`,
+          });
         if (cls.kind === 'party' && (item.status || item.version)) {
-          throw new AppError('BAD_USER_INPUT', `${prefix}.status: ${cls.name} records have no status or version`, { field: `${prefix}.status` });
+          throw new AppError('BAD_USER_INPUT', `${prefix}.status: ${cls.name} records have no status or version`, {
+            field: `${prefix}.status`,
+          });
         }
         const typed = registry.attributeSchema(cls.name, 'partial').safeParse(item.attributes ?? {});
         if (!typed.success) checkAttributes(registry, cls.name, item.attributes ?? {}, prefix); // throws the precise error
@@ -355,7 +402,11 @@ export class ImportService {
         const keys = identifierRows(cls.name, identifiers).map((r) => r.key);
         const twin = keys.map((k) => seen.get(k)).find((i) => i !== undefined);
         if (twin !== undefined) {
-          throw new AppError('BAD_USER_INPUT', `${prefix}: same record as items[${twin}] (shared identifier); merge them into one item`, { field: prefix });
+          throw new AppError(
+            'BAD_USER_INPUT',
+            `${prefix}: same record as items[${twin}] (shared identifier); merge them into one item`,
+            { field: prefix },
+          );
         }
         for (const k of keys) seen.set(k, index);
         prepared.push({
@@ -377,33 +428,55 @@ export class ImportService {
   }
 
   /** Validates relations in input order, a slice at a time. */
-  private relationPreparer(registry: Registry, rawRelations: unknown[], reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void): Preparer<PreparedRelation> {
+  private relationPreparer(
+    registry: Registry,
+    rawRelations: unknown[],
+    reject: (k: 'RELATION', i: number, e: unknown, f?: string) => void,
+  ): Preparer<PreparedRelation> {
     const singles = new Map<string, number>();
     const one = (raw: unknown, index: number, prepared: PreparedRelation[]): void => {
       const prefix = `relations[${index}]`;
       try {
         const rel = parseInput(relationSchema, raw, prefix);
         if (!registry.relationshipType(rel.type)) {
-          throw new AppError('BAD_USER_INPUT', `${prefix}.type: unknown relationship type ${rel.type}`, { field: `${prefix}.type` });
+          throw new AppError('BAD_USER_INPUT', `${prefix}.type: unknown relationship type ${rel.type}`, {
+            field: `${prefix}.type`,
+          });
         }
         for (const end of ['from', 'to'] as const) {
           const ref = rel[end];
           if (!ref.id && !(ref.class && ref.identifiers && Object.keys(ref.identifiers).length)) {
-            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}: give either id, or class with identifiers`, { field: `${prefix}.${end}` });
+            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}: give either id, or class with identifiers`, {
+              field: `${prefix}.${end}`,
+            });
           }
           if (!ref.id && ref.class && !registry.getClass(ref.class)) {
-            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}.class: unknown class ${ref.class}`, { field: `${prefix}.${end}.class` });
+            throw new AppError('BAD_USER_INPUT', `${prefix}.${end}.class: unknown class ${ref.class}`, {
+              field: `${prefix}.${end}.class`,
+            });
           }
         }
         if (registry.relationshipType(rel.type)?.single) {
           const fromKey = `${rel.type} ${JSON.stringify(rel.from)}`;
           const earlier = singles.get(fromKey);
           if (earlier !== undefined) {
-            throw new AppError('BAD_USER_INPUT', `${prefix}: a record has at most one ${rel.type}, and relations[${earlier}] already gives this one`, { field: prefix });
+            throw new AppError(
+              'BAD_USER_INPUT',
+              `${prefix}: a record has at most one ${rel.type}, and relations[${earlier}] already gives this one`,
+              { field: prefix },
+            );
           }
           singles.set(fromKey, index);
         }
-        prepared.push({ index, type: rel.type, from: rel.from, to: rel.to, fromKeys: keysOf(rel.from), toKeys: keysOf(rel.to), props: repo.toStoredAttributes(rel.attributes ?? {}) });
+        prepared.push({
+          index,
+          type: rel.type,
+          from: rel.from,
+          to: rel.to,
+          fromKeys: keysOf(rel.from),
+          toKeys: keysOf(rel.to),
+          props: repo.toStoredAttributes(rel.attributes ?? {}),
+        });
       } catch (error) {
         reject('RELATION', index, error);
       }
@@ -421,14 +494,22 @@ export class ImportService {
     claims: Map<string, number>,
   ): Promise<void> {
     if (!batch.length) return;
-    const owners = await repo.findIdentifierOwners(tx, batch.flatMap((item) => item.keys));
+    const owners = await repo.findIdentifierOwners(
+      tx,
+      batch.flatMap((item) => item.keys),
+    );
     const matched = new Map<number, string>();
     const live: PreparedItem[] = [];
     for (const item of batch) {
       const ids = [...new Set(item.keys.map((k) => owners.get(k)).filter((x): x is string => !!x))];
       if (ids.length > 1) {
         const by = item.keys.filter((k) => owners.has(k)).map((k) => `${k.split('/')[1]} → ${owners.get(k)}`);
-        out.rejected.push({ kind: 'ITEM', index: item.index, reason: `items[${item.index}]: matches ${ids.length} different records (${by.join('; ')}); resolve the duplicate first`, field: `items[${item.index}].identifiers` });
+        out.rejected.push({
+          kind: 'ITEM',
+          index: item.index,
+          reason: `items[${item.index}]: matches ${ids.length} different records (${by.join('; ')}); resolve the duplicate first`,
+          field: `items[${item.index}].identifiers`,
+        });
         continue;
       }
       if (ids[0]) matched.set(item.index, ids[0]);
@@ -444,11 +525,20 @@ export class ImportService {
     for (const item of live) {
       const current = existing.get(matched.get(item.index) ?? '');
       // Claims are checked and taken with no await in between, so parallel batches see each other's at once.
-      const reach = current ? [...item.keys, ...identifierRows(current.class, current.identifiers).map((r) => r.key)] : item.keys;
+      const reach = current
+        ? [...item.keys, ...identifierRows(current.class, current.identifiers).map((r) => r.key)]
+        : item.keys;
       const holder = reach.map((k) => claims.get(k)).find((i) => i !== undefined && i !== item.index);
       if (holder !== undefined) {
-        const how = current ? `matches the same record (${current.id}) as items[${holder}]` : `reaches the same record as items[${holder}] (through an identifier that record had)`;
-        out.rejected.push({ kind: 'ITEM', index: item.index, reason: `items[${item.index}]: ${how}; merge them into one item`, field: `items[${item.index}].identifiers` });
+        const how = current
+          ? `matches the same record (${current.id}) as items[${holder}]`
+          : `reaches the same record as items[${holder}] (through an identifier that record had)`;
+        out.rejected.push({
+          kind: 'ITEM',
+          index: item.index,
+          reason: `items[${item.index}]: ${how}; merge them into one item`,
+          field: `items[${item.index}].identifiers`,
+        });
         continue;
       }
       for (const k of reach) claims.set(k, item.index);
@@ -473,11 +563,20 @@ export class ImportService {
           continue;
         }
         const update = this.reconcile(registry, source, item, current);
-        remember(item, { id: current.id, class: current.class, status: (update?.set.status as string | undefined) ?? current.status });
+        remember(item, {
+          id: current.id,
+          class: current.class,
+          status: (update?.set.status as string | undefined) ?? current.status,
+        });
         if (update) updates.push(update);
         else out.unchanged += 1;
       } catch (error) {
-        out.rejected.push({ kind: 'ITEM', index: item.index, reason: (error as Error).message, field: error instanceof AppError ? ((error.details.field as string) ?? null) : null });
+        out.rejected.push({
+          kind: 'ITEM',
+          index: item.index,
+          reason: (error as Error).message,
+          field: error instanceof AppError ? ((error.details.field as string) ?? null) : null,
+        });
       }
     }
     if (creates.length) await repo.createEntities(tx, creates);
@@ -487,7 +586,12 @@ export class ImportService {
   }
 
   /** The update an item makes to its matched record, or undefined when it changes nothing. */
-  private reconcile(registry: Registry, source: string, item: PreparedItem, current: EntityRecord): repo.EntityUpdateRow | undefined {
+  private reconcile(
+    registry: Registry,
+    source: string,
+    item: PreparedItem,
+    current: EntityRecord,
+  ): repo.EntityUpdateRow | undefined {
     const incomingRank = this.rank(source);
     const attributes = { ...current.attributes };
     const sources = { ...current.attributeSources };
@@ -542,7 +646,10 @@ export class ImportService {
     }
     const owners = wanted.size ? await repo.findRefsByIdentifier(tx, [...wanted]) : new Map<string, repo.RecordRef>();
     const byId = idSet.size ? await repo.findRefsById(tx, [...idSet]) : new Map<string, repo.RecordRef>();
-    const resolveRef = (ref: PreparedRelation['from'], keys: readonly string[]): repo.RecordRef | repo.RecordRef[] | undefined => {
+    const resolveRef = (
+      ref: PreparedRelation['from'],
+      keys: readonly string[],
+    ): repo.RecordRef | repo.RecordRef[] | undefined => {
       if (ref.id) return byId.get(ref.id);
       let one: repo.RecordRef | undefined;
       let all: Map<string, repo.RecordRef> | undefined;
@@ -564,11 +671,18 @@ export class ImportService {
           if (value && !Array.isArray(value)) return undefined;
           const ref = rel[end];
           const what = ref.id ? `id ${ref.id}` : `${ref.class} ${JSON.stringify(ref.identifiers)}`;
-          return value ? ([`${end}: ${what} matches ${value.length} different records`, end] as const) : ([`${end}: no record matches ${what}`, end] as const);
+          return value
+            ? ([`${end}: ${what} matches ${value.length} different records`, end] as const)
+            : ([`${end}: no record matches ${what}`, end] as const);
         })
         .find(Boolean);
       if (problem) {
-        out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].${problem[0]}`, field: `relations[${rel.index}].${problem[1]}` });
+        out.rejected.push({
+          kind: 'RELATION',
+          index: rel.index,
+          reason: `relations[${rel.index}].${problem[0]}`,
+          field: `relations[${rel.index}].${problem[1]}`,
+        });
         continue;
       }
       const a = from as repo.RecordRef;
@@ -581,7 +695,12 @@ export class ImportService {
             ? `CI ${retired.id} is retired: new relationships to it are refused`
             : registry.relationshipViolation(rel.type, a.class, b.class);
       if (violation) {
-        out.rejected.push({ kind: 'RELATION', index: rel.index, reason: `relations[${rel.index}].type: ${violation}`, field: `relations[${rel.index}].type` });
+        out.rejected.push({
+          kind: 'RELATION',
+          index: rel.index,
+          reason: `relations[${rel.index}].type: ${violation}`,
+          field: `relations[${rel.index}].type`,
+        });
         continue;
       }
       rows.push({ type: rel.type, fromId: a.id, toId: b.id, props: rel.props });
@@ -595,7 +714,9 @@ export class ImportService {
     const single = singleTypes(registry);
     const replace = toWrite.filter((r) => !run.fresh.has(r.fromId) && single.includes(r.type));
     const plain = toWrite.filter((r) => run.fresh.has(r.fromId) || !single.includes(r.type));
-    const created = (replace.length ? (await repo.mergeRelationships(tx, replace, single)).created : 0) + (plain.length ? (await repo.mergeRelationships(tx, plain)).created : 0);
+    const created =
+      (replace.length ? (await repo.mergeRelationships(tx, replace, single)).created : 0) +
+      (plain.length ? (await repo.mergeRelationships(tx, plain)).created : 0);
     out.relationsCreated += created;
     out.relationsUnchanged += rows.length - created;
   }
@@ -609,7 +730,17 @@ function keysOf(ref: z.infer<typeof refSchema>): string[] {
 }
 
 function emptyScratch(base: ImportResult): Scratch {
-  return { ...base, created: 0, updated: 0, unchanged: 0, relationsCreated: 0, relationsUnchanged: 0, rejected: [], known: new Map(), fresh: new Set() };
+  return {
+    ...base,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    relationsCreated: 0,
+    relationsUnchanged: 0,
+    rejected: [],
+    known: new Map(),
+    fresh: new Set(),
+  };
 }
 
 function mergeScratch(into: ImportResult, run: RunState, scratch: Scratch): ImportResult {

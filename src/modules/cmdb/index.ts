@@ -1,8 +1,26 @@
 export { CmdbService, RegistryStore, MANUAL_SOURCE, type ChangeGate } from './cmdb.service';
-export { ImportService, type ImportResult, type ImportProgress, type ImportData, type ImportItemData, type ImportRelationData, type ImportRef } from './import.service';
+export {
+  ImportService,
+  type ImportResult,
+  type ImportProgress,
+  type ImportData,
+  type ImportItemData,
+  type ImportRelationData,
+  type ImportRef,
+} from './import.service';
 export { createCmdbLoaders, type CmdbLoaders } from './cmdb.loaders';
 export { cmdbResolvers } from './cmdb.resolvers';
 export type { EntityRecord, RelationshipView } from './cmdb.types';
-export { countEntities, ciFilterClause, findRevisionHistory, identifierStrings, stateAt, stateProperties, summaryEntity, type CIListFilter, type RevisionRecord } from './cmdb.repository';
+export {
+  countEntities,
+  ciFilterClause,
+  findRevisionHistory,
+  identifierStrings,
+  stateAt,
+  stateProperties,
+  summaryEntity,
+  type CIListFilter,
+  type RevisionRecord,
+} from './cmdb.repository';
 export * from './registry';
 export { parseInput } from './parse';

@@ -41,7 +41,11 @@ export interface ClassDef {
 export const NAME_PATTERN = /^[A-Z][A-Za-z0-9]{1,63}$/;
 export const ATTRIBUTE_NAME_PATTERN = /^[a-z][A-Za-z0-9_]{0,63}$/;
 
-const a = (name: string, type: AttributeType, extra: Partial<AttributeDef> = {}): AttributeDef => ({ name, type, ...extra });
+const a = (name: string, type: AttributeType, extra: Partial<AttributeDef> = {}): AttributeDef => ({
+  name,
+  type,
+  ...extra,
+});
 const ENVIRONMENTS = ['production', 'stage', 'rc', 'test', 'development'];
 const CRITICALITY = ['low', 'medium', 'high', 'critical'];
 const hostAttrs = [
@@ -67,83 +71,131 @@ const party = (name: string, description: string, identifyingKeys: string[], att
 });
 
 export const BUILT_IN_CLASSES: readonly ClassDef[] = [
-  ci('BusinessService', 'A service as the customer sees and buys it', [], [
-    a('criticality', 'STRING', { allowedValues: CRITICALITY }),
-    a('description', 'STRING'),
-  ]),
-  ci('Service', 'A technical or IT service delivered to customers; a service is a CI', [], [
-    a('criticality', 'STRING', { allowedValues: CRITICALITY }),
-    a('description', 'STRING'),
-    a('url', 'STRING'),
-  ]),
-  ci('Application', 'A software product that delivers (part of) a service', [], [
-    a('minimumMembers', 'INTEGER', { min: 1, description: 'instances (INSTANCE_OF) that must be up for the application to be up; default 1' }),
-    a('vendor', 'STRING'),
-    a('description', 'STRING'),
-    a('url', 'STRING'),
-  ]),
-  ci('ApplicationInstance', 'One deployed, running instance of an application', [], [
-    a('environment', 'STRING', { allowedValues: ENVIRONMENTS }),
-    a('url', 'STRING'),
-    a('port', 'INTEGER', { min: 1, max: 65535 }),
-  ]),
-  ci('Database', 'A database (instance or catalogue)', [], [
-    a('engine', 'STRING'),
-    a('engineVersion', 'STRING'),
-    a('sizeGb', 'NUMBER', { min: 0 }),
-    a('environment', 'STRING', { allowedValues: ENVIRONMENTS }),
-  ]),
-  ci('Server', 'A physical server', ['hostname', 'serialNumber'], [
-    ...hostAttrs,
-    a('serialNumber', 'STRING'),
-    a('model', 'STRING'),
-    a('rack', 'STRING'),
-  ]),
+  ci(
+    'BusinessService',
+    'A service as the customer sees and buys it',
+    [],
+    [a('criticality', 'STRING', { allowedValues: CRITICALITY }), a('description', 'STRING')],
+  ),
+  ci(
+    'Service',
+    'A technical or IT service delivered to customers; a service is a CI',
+    [],
+    [a('criticality', 'STRING', { allowedValues: CRITICALITY }), a('description', 'STRING'), a('url', 'STRING')],
+  ),
+  ci(
+    'Application',
+    'A software product that delivers (part of) a service',
+    [],
+    [
+      a('minimumMembers', 'INTEGER', {
+        min: 1,
+        description: 'instances (INSTANCE_OF) that must be up for the application to be up; default 1',
+      }),
+      a('vendor', 'STRING'),
+      a('description', 'STRING'),
+      a('url', 'STRING'),
+    ],
+  ),
+  ci(
+    'ApplicationInstance',
+    'One deployed, running instance of an application',
+    [],
+    [
+      a('environment', 'STRING', { allowedValues: ENVIRONMENTS }),
+      a('url', 'STRING'),
+      a('port', 'INTEGER', { min: 1, max: 65535 }),
+    ],
+  ),
+  ci(
+    'Database',
+    'A database (instance or catalogue)',
+    [],
+    [
+      a('engine', 'STRING'),
+      a('engineVersion', 'STRING'),
+      a('sizeGb', 'NUMBER', { min: 0 }),
+      a('environment', 'STRING', { allowedValues: ENVIRONMENTS }),
+    ],
+  ),
+  ci(
+    'Server',
+    'A physical server',
+    ['hostname', 'serialNumber'],
+    [...hostAttrs, a('serialNumber', 'STRING'), a('model', 'STRING'), a('rack', 'STRING')],
+  ),
   ci('VirtualMachine', 'A virtual machine', ['hostname', 'vmUuid'], [...hostAttrs, a('vmUuid', 'STRING')]),
-  ci('Cluster', 'A group of members that stays up while at least minimumMembers of them are up', [], [
-    a('minimumMembers', 'INTEGER', { required: true, min: 1 }),
-    a('clusterType', 'STRING'),
-  ]),
-  ci('NetworkDevice', 'A switch, router, firewall or CDN edge', ['hostname', 'serialNumber'], [
-    a('deviceType', 'STRING', { allowedValues: ['switch', 'router', 'firewall', 'cdn', 'vpn', 'other'] }),
-    a('hostname', 'STRING'),
-    a('ipAddress', 'STRING'),
-    a('serialNumber', 'STRING'),
-    a('model', 'STRING'),
-  ]),
-  ci('LoadBalancer', 'A load balancer or its virtual server', ['hostname', 'serialNumber'], [
-    a('hostname', 'STRING'),
-    a('ipAddress', 'STRING'),
-    a('vip', 'STRING'),
-    a('serialNumber', 'STRING'),
-    a('model', 'STRING'),
-  ]),
-  ci('StorageVolume', 'A SAN LUN, NAS share or disk', ['lunId'], [
-    a('storageType', 'STRING', { allowedValues: ['san_lun', 'nas_share', 'local_disk', 'object'] }),
-    a('lunId', 'STRING'),
-    a('array', 'STRING'),
-    a('capacityGb', 'NUMBER', { min: 0 }),
-    a('usedPercent', 'NUMBER', { min: 0, max: 100 }),
-  ]),
-  ci('Location', 'A site, data centre, room or rack', [], [
-    a('locationType', 'STRING', { allowedValues: ['site', 'datacenter', 'room', 'rack', 'office'] }),
-    a('address', 'STRING'),
-    a('city', 'STRING'),
-    a('country', 'STRING'),
-    a('timezone', 'STRING'),
-  ]),
-  party('Organization', 'A customer, supplier or the provider itself', [], [
-    a('orgType', 'STRING', { required: true, allowedValues: ['customer', 'supplier', 'internal'] }),
-    a('domain', 'STRING'),
-    a('country', 'STRING'),
-  ]),
+  ci(
+    'Cluster',
+    'A group of members that stays up while at least minimumMembers of them are up',
+    [],
+    [a('minimumMembers', 'INTEGER', { required: true, min: 1 }), a('clusterType', 'STRING')],
+  ),
+  ci(
+    'NetworkDevice',
+    'A switch, router, firewall or CDN edge',
+    ['hostname', 'serialNumber'],
+    [
+      a('deviceType', 'STRING', { allowedValues: ['switch', 'router', 'firewall', 'cdn', 'vpn', 'other'] }),
+      a('hostname', 'STRING'),
+      a('ipAddress', 'STRING'),
+      a('serialNumber', 'STRING'),
+      a('model', 'STRING'),
+    ],
+  ),
+  ci(
+    'LoadBalancer',
+    'A load balancer or its virtual server',
+    ['hostname', 'serialNumber'],
+    [
+      a('hostname', 'STRING'),
+      a('ipAddress', 'STRING'),
+      a('vip', 'STRING'),
+      a('serialNumber', 'STRING'),
+      a('model', 'STRING'),
+    ],
+  ),
+  ci(
+    'StorageVolume',
+    'A SAN LUN, NAS share or disk',
+    ['lunId'],
+    [
+      a('storageType', 'STRING', { allowedValues: ['san_lun', 'nas_share', 'local_disk', 'object'] }),
+      a('lunId', 'STRING'),
+      a('array', 'STRING'),
+      a('capacityGb', 'NUMBER', { min: 0 }),
+      a('usedPercent', 'NUMBER', { min: 0, max: 100 }),
+    ],
+  ),
+  ci(
+    'Location',
+    'A site, data centre, room or rack',
+    [],
+    [
+      a('locationType', 'STRING', { allowedValues: ['site', 'datacenter', 'room', 'rack', 'office'] }),
+      a('address', 'STRING'),
+      a('city', 'STRING'),
+      a('country', 'STRING'),
+      a('timezone', 'STRING'),
+    ],
+  ),
+  party(
+    'Organization',
+    'A customer, supplier or the provider itself',
+    [],
+    [
+      a('orgType', 'STRING', { required: true, allowedValues: ['customer', 'supplier', 'internal'] }),
+      a('domain', 'STRING'),
+      a('country', 'STRING'),
+    ],
+  ),
   party('Group', 'A support or owner group', [], [a('email', 'STRING'), a('description', 'STRING')]),
-  party('Person', 'A person: engineer, technical lead, customer contact', ['email'], [
-    a('email', 'STRING', { required: true }),
-    a('phone', 'STRING'),
-    a('title', 'STRING'),
-    a('timezone', 'STRING'),
-  ]),
+  party(
+    'Person',
+    'A person: engineer, technical lead, customer contact',
+    ['email'],
+    [a('email', 'STRING', { required: true }), a('phone', 'STRING'), a('title', 'STRING'), a('timezone', 'STRING')],
+  ),
 ];
 
 /** Which end of a relationship suffers when the other end fails. */
@@ -219,7 +271,8 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
   {
     name: 'INSTANCE_OF',
     picture: '(:ApplicationInstance)-[:INSTANCE_OF]->(:Application)',
-    description: 'a deployed instance of an application; the application stays up while instances up >= its minimumMembers (default 1)',
+    description:
+      'a deployed instance of an application; the application stays up while instances up >= its minimumMembers (default 1)',
     from: ['ApplicationInstance'],
     to: ['Application'],
     impacted: 'to',
@@ -276,7 +329,6 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
     impacted: 'none',
   },
 ];
-
 
 /** Runtime registry: built-in classes plus custom ones loaded from the graph. */
 export class Registry {
@@ -335,7 +387,8 @@ export class Registry {
   /** `name` first, then the class's identifying keys (inherited included). */
   identifyingKeysOf(name: string): string[] {
     const keys = new Set<string>(['name']);
-    for (const cls of this.lineage(name).reverse()) for (const k of this.classes.get(cls)?.identifyingKeys ?? []) keys.add(k);
+    for (const cls of this.lineage(name).reverse())
+      for (const k of this.classes.get(cls)?.identifyingKeys ?? []) keys.add(k);
     return [...keys];
   }
 
@@ -350,7 +403,8 @@ export class Registry {
   relationshipViolation(type: string, fromClass: string, toClass: string): string | undefined {
     const def = this.relTypes.get(type);
     if (!def) return `unknown relationship type ${type}; known: ${[...this.relTypes.keys()].join(', ')}`;
-    const describe = (allowed: readonly string[]): string => allowed.map((c) => (c === '*ci' ? 'any CI class' : c)).join(', ');
+    const describe = (allowed: readonly string[]): string =>
+      allowed.map((c) => (c === '*ci' ? 'any CI class' : c)).join(', ');
     if (!this.endAllows(def.from, fromClass)) {
       return `${type} cannot start at a ${fromClass}: allowed from ${describe(def.from)} (${def.picture})`;
     }

@@ -28,7 +28,13 @@ export interface SnapshotRelationship {
  * CI states at `at`: live CIs last written by then, and superseded revisions valid then (a CI has one or the other);
  * `where` are constant filter fragments on `c` (from the CMDB filter builder).
  */
-export async function snapshotCIs(tx: Tx, at: string, where: string[], params: Row, ids?: readonly string[]): Promise<SnapshotCI[]> {
+export async function snapshotCIs(
+  tx: Tx,
+  at: string,
+  where: string[],
+  params: Row,
+  ids?: readonly string[],
+): Promise<SnapshotCI[]> {
   const live = ['c.updatedAt <= datetime($at)', ...where];
   const superseded = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', 'c.validTo > datetime($at)', ...where];
   // With ids, both branches seek the id indexes (CIs are indexed by id as :Entity, not :CI).

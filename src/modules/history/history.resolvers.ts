@@ -9,7 +9,8 @@ export const historyResolvers: Resolvers = {
     verifyBaseline: (_, { id }, ctx) => ctx.services.history.verify(id),
     baselineDiff: (_, { from, to }, ctx) => ctx.services.history.diff(from, to),
     drift: (_, { baselineId }, ctx) => ctx.services.history.diff({ baselineId }, {}),
-    cmdbHealth: (_, { scope, staleDays, baselineId, sample }, ctx) => ctx.services.history.health(scope, staleDays, baselineId, sample),
+    cmdbHealth: (_, { scope, staleDays, baselineId, sample }, ctx) =>
+      ctx.services.history.health(scope, staleDays, baselineId, sample),
   },
   Mutation: {
     createBaseline: (_, { input }, ctx) => ctx.services.history.createBaseline(ctx.actor, input),

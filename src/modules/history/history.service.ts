@@ -4,7 +4,14 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../shared/db';
 import { BadUserInputError, NotFoundError } from '../../shared/errors';
 import { write, type Actor } from '../../shared/write';
-import { ciFilterClause, findRevisionHistory, parseInput, type CIListFilter, type EntityRecord, type RegistryStore } from '../cmdb';
+import {
+  ciFilterClause,
+  findRevisionHistory,
+  parseInput,
+  type CIListFilter,
+  type EntityRecord,
+  type RegistryStore,
+} from '../cmdb';
 import type { AnalysisService } from '../analysis';
 import * as repo from './history.repository';
 
@@ -41,7 +48,13 @@ export interface DiffRecord {
   changedCIs: Array<{ ci: SnapshotCIView; changes: FieldChangeRecord[] }>;
   addedRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView }>;
   removedRelationships: Array<{ type: string; from: SnapshotCIView; to: SnapshotCIView }>;
-  counts: { addedCIs: number; removedCIs: number; changedCIs: number; addedRelationships: number; removedRelationships: number };
+  counts: {
+    addedCIs: number;
+    removedCIs: number;
+    changedCIs: number;
+    addedRelationships: number;
+    removedRelationships: number;
+  };
 }
 
 export interface BaselineView extends Omit<repo.BaselineRow, 'scope'> {
@@ -67,12 +80,18 @@ const scopeSchema = z
   .refine((s) => [s.all === true, !!s.serviceId, !!s.filter].filter(Boolean).length === 1, {
     message: 'give exactly one of all: true, serviceId, or filter',
   })
-  .refine((s) => !s.filter?.relatedTo, { message: 'relatedTo is not supported in a baseline scope', path: ['filter', 'relatedTo'] });
+  .refine((s) => !s.filter?.relatedTo, {
+    message: 'relatedTo is not supported in a baseline scope',
+    path: ['filter', 'relatedTo'],
+  });
 
 const createSchema = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200), scope: scopeSchema });
 const sideSchema = z.object({
   baselineId: z.string().min(1).nullish(),
-  at: z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date-time').nullish(),
+  at: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date-time')
+    .nullish(),
 });
 
 interface Snapshot {
@@ -105,7 +124,10 @@ interface Finding {
 
 /** lon-web01.csm.local, LON_WEB01 and lon-web-01 all become "lonweb01". */
 export function duplicateKey(name: string): string {
-  return name.toLowerCase().split('.')[0]!.replace(/[^a-z0-9]/g, '');
+  return name
+    .toLowerCase()
+    .split('.')[0]!
+    .replace(/[^a-z0-9]/g, '');
 }
 
 function toScope(input: z.infer<typeof scopeSchema>): Scope {
@@ -127,7 +149,10 @@ function fieldsOf(ci: repo.SnapshotCI): Map<string, unknown> {
     ['status', ci.status],
     ['version', ci.version ?? null],
   ]);
-  for (const key of Object.keys(ci.props).filter((k) => k.startsWith('a_')).sort()) fields.set(`attributes.${key.slice(2)}`, ci.props[key]);
+  for (const key of Object.keys(ci.props)
+    .filter((k) => k.startsWith('a_'))
+    .sort())
+    fields.set(`attributes.${key.slice(2)}`, ci.props[key]);
   for (const entry of [...(ci.identifiers ?? [])].sort()) {
     const eq = entry.indexOf('=');
     fields.set(`identifiers.${entry.slice(0, eq)}`, entry.slice(eq + 1));
@@ -157,7 +182,12 @@ export function checksumOf(snapshot: Snapshot): string {
   return hash.digest('hex');
 }
 
-const view = (ci: repo.SnapshotCI): SnapshotCIView => ({ id: ci.id, class: ci.class, name: ci.name, status: ci.status });
+const view = (ci: repo.SnapshotCI): SnapshotCIView => ({
+  id: ci.id,
+  class: ci.class,
+  name: ci.name,
+  status: ci.status,
+});
 
 export class HistoryService {
   constructor(
@@ -231,7 +261,8 @@ export class HistoryService {
       const takenAt = await repo.now(tx);
       const snapshot = await this.snapshot(tx, takenAt, scope).catch((error: unknown) => {
         // An unknown service is the caller's input, not the dependencies query's.
-        if (error instanceof BadUserInputError && 'serviceId' in scope) throw new BadUserInputError(`no CI has id ${scope.serviceId}`, 'input.scope.serviceId');
+        if (error instanceof BadUserInputError && 'serviceId' in scope)
+          throw new BadUserInputError(`no CI has id ${scope.serviceId}`, 'input.scope.serviceId');
         throw error;
       });
       const baseline: repo.BaselineRow = {
@@ -252,7 +283,9 @@ export class HistoryService {
   }
 
   async baselines(ids?: readonly string[]): Promise<BaselineView[]> {
-    return (await this.db.readTx((tx) => repo.findBaselines(tx, ids), { operation: 'baselines' })).map((b) => this.toView(b));
+    return (await this.db.readTx((tx) => repo.findBaselines(tx, ids), { operation: 'baselines' })).map((b) =>
+      this.toView(b),
+    );
   }
 
   private async requireBaseline(id: string, field: string): Promise<BaselineView> {
@@ -261,9 +294,17 @@ export class HistoryService {
     return baseline;
   }
 
-  async verify(id: string): Promise<{ valid: boolean; baseline: BaselineView; actualChecksum: string; actualCiCount: number; actualRelationshipCount: number }> {
+  async verify(id: string): Promise<{
+    valid: boolean;
+    baseline: BaselineView;
+    actualChecksum: string;
+    actualCiCount: number;
+    actualRelationshipCount: number;
+  }> {
     const baseline = await this.requireBaseline(id, 'id');
-    const snapshot = await this.db.readTx((tx) => this.snapshot(tx, baseline.takenAt, baseline.scope), { operation: 'verifyBaseline' });
+    const snapshot = await this.db.readTx((tx) => this.snapshot(tx, baseline.takenAt, baseline.scope), {
+      operation: 'verifyBaseline',
+    });
     const actualChecksum = checksumOf(snapshot);
     return {
       valid: actualChecksum === baseline.checksum,
@@ -283,7 +324,8 @@ export class HistoryService {
     return this.db.readTx(
       async (tx) => {
         const clock = await repo.now(tx);
-        const at = (side: typeof from, baseline?: BaselineView): string => baseline?.takenAt ?? (side.at ? new Date(side.at).toISOString() : clock);
+        const at = (side: typeof from, baseline?: BaselineView): string =>
+          baseline?.takenAt ?? (side.at ? new Date(side.at).toISOString() : clock);
         const fromAt = at(from, fromBaseline);
         const toAt = at(to, toBaseline);
         // Everything, forwards in time: read only what changed in between, not two whole snapshots.
@@ -296,13 +338,21 @@ export class HistoryService {
     );
   }
 
-  async health(rawScope: unknown, staleDays: number | null | undefined, baselineId: string | null | undefined, sample: number | null | undefined): Promise<HealthRecord> {
+  async health(
+    rawScope: unknown,
+    staleDays: number | null | undefined,
+    baselineId: string | null | undefined,
+    sample: number | null | undefined,
+  ): Promise<HealthRecord> {
     const scope = rawScope ? toScope(parseInput(scopeSchema, rawScope, 'scope')) : ({ all: true } as Scope);
     const days = parseInput(z.number().int().min(1).max(36500).nullish(), staleDays, 'staleDays') ?? 90;
     const limit = parseInput(z.number().int().min(0).max(10000).nullish(), sample, 'sample') ?? 100;
     const registry = await this.registries.current();
     const { snapshot, unauthorizedRows } = await this.db.readTx(
-      async (tx) => ({ snapshot: await this.snapshot(tx, await repo.now(tx), scope), unauthorizedRows: await repo.unauthorizedRevisions(tx) }),
+      async (tx) => ({
+        snapshot: await this.snapshot(tx, await repo.now(tx), scope),
+        unauthorizedRows: await repo.unauthorizedRevisions(tx),
+      }),
       { operation: 'cmdbHealth' },
     );
     const finding = (items: Array<{ ci: repo.SnapshotCI; detail: string }>): Finding => ({
@@ -311,17 +361,24 @@ export class HistoryService {
     });
     const cis = [...snapshot.cis.values()].filter((c) => c.status !== 'RETIRED');
     const missing = cis.flatMap((ci) => {
-      const absent = registry.attributesOf(ci.class).filter((a) => a.required && ci.props[`a_${a.name}`] === undefined).map((a) => a.name);
+      const absent = registry
+        .attributesOf(ci.class)
+        .filter((a) => a.required && ci.props[`a_${a.name}`] === undefined)
+        .map((a) => a.name);
       return absent.length ? [{ ci, detail: `missing ${absent.join(', ')}` }] : [];
     });
-    const isolated = cis.filter((ci) => !snapshot.related.has(ci.id)).map((ci) => ({ ci, detail: 'no relationship to any CI' }));
+    const isolated = cis
+      .filter((ci) => !snapshot.related.has(ci.id))
+      .map((ci) => ({ ci, detail: 'no relationship to any CI' }));
     const cutoff = Date.parse(snapshot.at) - days * 24 * 3600 * 1000;
     const stale = cis
       .filter((ci) => Date.parse(ci.props.updatedAt as string) < cutoff)
       .map((ci) => ({ ci, detail: `last updated ${ci.props.updatedAt as string}` }));
     const groups = new Map<string, repo.SnapshotCI[]>();
     for (const ci of cis) groups.set(duplicateKey(ci.name), [...(groups.get(duplicateKey(ci.name)) ?? []), ci]);
-    const duplicates = [...groups.entries()].filter(([, g]) => g.length > 1).map(([key, g]) => ({ key, cis: g.map(view) }));
+    const duplicates = [...groups.entries()]
+      .filter(([, g]) => g.length > 1)
+      .map(([key, g]) => ({ key, cis: g.map(view) }));
     const forbidden = snapshot.relationships.flatMap((r) => {
       const from = snapshot.cis.get(r.fromId) as repo.SnapshotCI;
       const to = snapshot.cis.get(r.toId) as repo.SnapshotCI;
@@ -329,7 +386,8 @@ export class HistoryService {
       return reason ? [{ type: r.type, from: view(from), to: view(to), reason }] : [];
     });
     const unauthorizedByCI = new Map<string, repo.UnauthorizedRevisionRow[]>();
-    for (const row of unauthorizedRows) if (snapshot.cis.has(row.id)) unauthorizedByCI.set(row.id, [...(unauthorizedByCI.get(row.id) ?? []), row]);
+    for (const row of unauthorizedRows)
+      if (snapshot.cis.has(row.id)) unauthorizedByCI.set(row.id, [...(unauthorizedByCI.get(row.id) ?? []), row]);
     const unauthorized = [...unauthorizedByCI.entries()].map(([id, rows]) => ({
       ci: snapshot.cis.get(id) as repo.SnapshotCI,
       detail: `${rows.length} edit(s) without a change record, latest ${rows[0]?.operation ?? 'edit'} by ${rows[0]?.actor ?? 'unknown'} at ${rows[0]?.at ?? '?'}`,

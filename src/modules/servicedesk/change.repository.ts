@@ -26,7 +26,13 @@ export interface WorkOrderRow {
   at: string;
 }
 
-export async function setWorkOrder(tx: WriteTx, changeId: string, id: string, kind: string, content: string): Promise<void> {
+export async function setWorkOrder(
+  tx: WriteTx,
+  changeId: string,
+  id: string,
+  kind: string,
+  content: string,
+): Promise<void> {
   await tx.run(
     `MATCH (c:Ticket {id: $changeId}) USING INDEX SEEK c:Ticket(id)
      OPTIONAL MATCH (c)-[:HAS_WORK_ORDER]->(old:WorkOrder {kind: $kind})
@@ -60,7 +66,11 @@ export interface ApprovalRow {
 }
 
 /** Replaces the pending approvals of a change with these (order = position). */
-export async function setApprovals(tx: WriteTx, changeId: string, approvals: ReadonlyArray<{ id: string; approver: string; role: string | null }>): Promise<void> {
+export async function setApprovals(
+  tx: WriteTx,
+  changeId: string,
+  approvals: ReadonlyArray<{ id: string; approver: string; role: string | null }>,
+): Promise<void> {
   await tx.run(
     `MATCH (c:Ticket {id: $changeId}) USING INDEX SEEK c:Ticket(id)
      CALL (c) { MATCH (c)-[:HAS_APPROVAL]->(a:Approval) DETACH DELETE a }
@@ -72,7 +82,12 @@ export async function setApprovals(tx: WriteTx, changeId: string, approvals: Rea
   );
 }
 
-export async function decideApproval(tx: WriteTx, approvalId: string, state: 'APPROVED' | 'REJECTED', comment: string): Promise<void> {
+export async function decideApproval(
+  tx: WriteTx,
+  approvalId: string,
+  state: 'APPROVED' | 'REJECTED',
+  comment: string,
+): Promise<void> {
   await tx.run(
     `MATCH (a:Approval {id: $approvalId}) USING INDEX SEEK a:Approval(id)
      SET a.state = $state, a.comment = $comment, a.decidedAt = datetime.transaction(), a.decidedBy = $actor`,
@@ -94,7 +109,13 @@ export async function approvalsOf(tx: Tx, changeIds: readonly string[]): Promise
 }
 
 /** Changes whose window overlaps [from, to), in these statuses, by start. */
-export async function changesInWindow(tx: Tx, from: string, to: string, statuses: readonly string[], limit: number): Promise<string[]> {
+export async function changesInWindow(
+  tx: Tx,
+  from: string,
+  to: string,
+  statuses: readonly string[],
+  limit: number,
+): Promise<string[]> {
   const rows = await tx.run(
     `MATCH (c:Change) WHERE c.plannedStart < datetime($to) AND c.plannedEnd > datetime($from) AND c.status IN $statuses
      RETURN c.id AS id ORDER BY c.plannedStart, c.number LIMIT $limit`,
@@ -113,7 +134,8 @@ export interface BlackoutRow {
   ciIds: string[];
 }
 
-const BLACKOUT = '{ id: b.id, name: b.name, start: b.start, end: b.end, reason: b.reason, ciIds: [(b)-[:PROTECTS]->(c:CI) | c.id] }';
+const BLACKOUT =
+  '{ id: b.id, name: b.name, start: b.start, end: b.end, reason: b.reason, ciIds: [(b)-[:PROTECTS]->(c:CI) | c.id] }';
 
 export async function createBlackout(tx: WriteTx, row: BlackoutRow): Promise<void> {
   await tx.run(
@@ -127,7 +149,12 @@ export async function createBlackout(tx: WriteTx, row: BlackoutRow): Promise<voi
 }
 
 /** Blackouts overlapping [from, to); with `ciIds`, only those protecting one of them. */
-export async function blackoutsOverlapping(tx: Tx, from: string, to: string, ciIds: readonly string[] | null): Promise<BlackoutRow[]> {
+export async function blackoutsOverlapping(
+  tx: Tx,
+  from: string,
+  to: string,
+  ciIds: readonly string[] | null,
+): Promise<BlackoutRow[]> {
   const rows = await tx.run(
     `MATCH (b:BlackoutWindow) WHERE b.start < datetime($to) AND b.end > datetime($from)
        AND ($ciIds IS NULL OR EXISTS { MATCH (b)-[:PROTECTS]->(c:CI) WHERE c.id IN $ciIds })

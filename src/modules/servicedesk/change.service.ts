@@ -37,7 +37,11 @@ const journal = repo.journalEntry;
 /** The change's risk from the impact of taking its CIs down (each customer's services with their states). */
 function riskFromImpact(type: ChangeType, impact: Awaited<ReturnType<TicketService['impactOf']>>): ChangeRisk {
   const stateOf = new Map(impact.services.map((s) => [s.id, s.state]));
-  return riskOf(type, impact.services, impact.customers.map((c) => ({ services: c.serviceIds.map((id) => ({ state: stateOf.get(id) ?? 'DOWN' })) })));
+  return riskOf(
+    type,
+    impact.services,
+    impact.customers.map((c) => ({ services: c.serviceIds.map((id) => ({ state: stateOf.get(id) ?? 'DOWN' })) })),
+  );
 }
 
 export class ChangeService implements ChangeGate {
@@ -49,20 +53,35 @@ export class ChangeService implements ChangeGate {
   ) {}
 
   // ── The CMDB's change gate ──────────────────────────────────────────────────────────────────────────────
-  async check(tx: WriteTx, changeId: string, ciIds: readonly string[], field: string, mode: 'all' | 'any'): Promise<void> {
+  async check(
+    tx: WriteTx,
+    changeId: string,
+    ciIds: readonly string[],
+    field: string,
+    mode: 'all' | 'any',
+  ): Promise<void> {
     const [c] = await repo.findTickets(tx, [changeId]);
     if (!c || c.kind !== 'Change') throw new BadUserInputError(`change ${changeId} does not exist`, field);
     if (c.status !== 'IMPLEMENTING') {
-      throw new BadUserInputError(`change ${c.number} is ${c.status}: CMDB edits under a change are authorized only while it is IMPLEMENTING (startChange)`, field);
+      throw new BadUserInputError(
+        `change ${c.number} is ${c.status}: CMDB edits under a change are authorized only while it is IMPLEMENTING (startChange)`,
+        field,
+      );
     }
     const outside = ciIds.filter((id) => !c.ciIds.includes(id));
     if (mode === 'all' ? outside.length > 0 : ciIds.length > 0 && outside.length === ciIds.length) {
-      throw new BadUserInputError(`change ${c.number} does not modify ${outside.join(', ')}: add the CI(s) to a change before editing them`, field);
+      throw new BadUserInputError(
+        `change ${c.number} does not modify ${outside.join(', ')}: add the CI(s) to a change before editing them`,
+        field,
+      );
     }
   }
 
   // ── Reads ───────────────────────────────────────────────────────────────────────────────────────────────
-  async list(statuses: readonly ChangeStatus[] | null | undefined, first: number | null | undefined): Promise<TicketRecord[]> {
+  async list(
+    statuses: readonly ChangeStatus[] | null | undefined,
+    first: number | null | undefined,
+  ): Promise<TicketRecord[]> {
     return this.tickets.list('Change', statuses ? [...statuses] : null, first);
   }
 
@@ -91,7 +110,11 @@ export class ChangeService implements ChangeGate {
     const start = change.props.plannedStart as string | null;
     const end = change.props.plannedEnd as string | null;
     if (!start || !end || !change.ciIds.length) return [];
-    const result = await this.analysis.changeImpact({ ciIds: change.ciIds, window: { start, end }, excludeChangeId: change.id });
+    const result = await this.analysis.changeImpact({
+      ciIds: change.ciIds,
+      window: { start, end },
+      excludeChangeId: change.id,
+    });
     return result.conflicts;
   }
 
@@ -111,7 +134,13 @@ export class ChangeService implements ChangeGate {
     if (Date.parse(from) >= Date.parse(to)) throw new BadUserInputError('must be after from', 'to');
     return this.db.readTx(
       async (tx) => ({
-        changeIds: await changes.changesInWindow(tx, from, to, CHANGE_STATUSES.filter((s) => s !== 'CANCELLED' && s !== 'REJECTED'), 1000),
+        changeIds: await changes.changesInWindow(
+          tx,
+          from,
+          to,
+          CHANGE_STATUSES.filter((s) => s !== 'CANCELLED' && s !== 'REJECTED'),
+          1000,
+        ),
         blackouts: await changes.blackoutsOverlapping(tx, from, to, null),
       }),
       { operation: 'changeSchedule' },
@@ -124,7 +153,9 @@ export class ChangeService implements ChangeGate {
   }
 
   async missing(changeId: string): Promise<WorkOrderKind[]> {
-    return this.db.readTx((tx) => this.missingWorkOrders(tx, changeId, WORK_ORDER_KINDS), { operation: 'missingWorkOrders' });
+    return this.db.readTx((tx) => this.missingWorkOrders(tx, changeId, WORK_ORDER_KINDS), {
+      operation: 'missingWorkOrders',
+    });
   }
 
   private async lock(tx: WriteTx, id: string, kind: 'Change' | 'Release'): Promise<TicketRecord> {
@@ -142,20 +173,44 @@ export class ChangeService implements ChangeGate {
   // ── Changes ─────────────────────────────────────────────────────────────────────────────────────────────
   async createChange(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.createChangeSchema, raw);
-    await this.db.readTx((tx) => this.tickets.requireEntities(tx, input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true }))), { operation: 'createChange' });
+    await this.db.readTx(
+      (tx) =>
+        this.tickets.requireEntities(
+          tx,
+          input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
+        ),
+      { operation: 'createChange' },
+    );
     const impact = await this.tickets.impactOf(input.ciIds, 'DOWN', 'input.ciIds');
     const risk = riskFromImpact(input.type, impact);
     return write(this.db, actor, { name: 'createChange', permission: 'change.manage' }, async (tx) => {
       const problems = await this.tickets.requireTickets(tx, input.problemIds, 'Problem', 'input.problemIds');
       const id = randomUUID();
       const number = await repo.nextNumber(tx, 'Change');
-      await repo.createTicket(tx, { id, kind: 'Change', number, props: { title: input.title, description: input.description ?? null, type: input.type, status: 'NEW', risk } });
+      await repo.createTicket(tx, {
+        id,
+        kind: 'Change',
+        number,
+        props: { title: input.title, description: input.description ?? null, type: input.type, status: 'NEW', risk },
+      });
       await changes.setWindow(tx, id, input.plannedStart ?? null, input.plannedEnd ?? null);
       await repo.setLinks(tx, id, 'MODIFIES', input.ciIds);
-      if (problems.length) await repo.setLinks(tx, id, 'RESOLVES', problems.map((p) => p.id));
+      if (problems.length)
+        await repo.setLinks(
+          tx,
+          id,
+          'RESOLVES',
+          problems.map((p) => p.id),
+        );
       await repo.setImpact(tx, id, impact.services, impact.customers);
       await repo.addJournal(tx, [
-        journal(id, 'TRANSITION', `${input.type.toLowerCase()} change raised${problems.length ? ` to resolve ${problems.map((p) => p.number).join(', ')}` : ''}; risk ${risk}`, null, 'NEW'),
+        journal(
+          id,
+          'TRANSITION',
+          `${input.type.toLowerCase()} change raised${problems.length ? ` to resolve ${problems.map((p) => p.number).join(', ')}` : ''}; risk ${risk}`,
+          null,
+          'NEW',
+        ),
         ...problems.map((p) => journal(p.id, 'WORK_NOTE', `change ${number} raised to resolve it`)),
       ]);
       tx.audit({ entityType: 'Change', entityId: id, action: 'create', after: { number, ...input, risk } });
@@ -168,18 +223,30 @@ export class ChangeService implements ChangeGate {
     const current = (await this.tickets.tickets([input.id]))[0];
     if (!current || current.kind !== 'Change') throw new NotFoundError('Change', input.id);
     if (input.ciIds) {
-      await this.db.readTx((tx) => this.tickets.requireEntities(tx, input.ciIds!.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true }))), { operation: 'updateChange' });
+      await this.db.readTx(
+        (tx) =>
+          this.tickets.requireEntities(
+            tx,
+            input.ciIds!.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
+          ),
+        { operation: 'updateChange' },
+      );
     }
     const impact = input.ciIds ? await this.tickets.impactOf(input.ciIds, 'DOWN', 'input.ciIds') : null;
     return write(this.db, actor, { name: 'updateChange', permission: 'change.manage' }, async (tx) => {
       const c = await this.lock(tx, input.id, 'Change');
-      if (c.status !== 'NEW') throw new BadUserInputError(`change ${c.number} is ${c.status}: it can be edited only while NEW (what the CAB approved stays as approved)`, 'input.id');
+      if (c.status !== 'NEW')
+        throw new BadUserInputError(
+          `change ${c.number} is ${c.status}: it can be edited only while NEW (what the CAB approved stays as approved)`,
+          'input.id',
+        );
       const set: Record<string, unknown> = {};
       if (input.title) set.title = input.title;
       if (input.description !== undefined) set.description = input.description;
       const start = input.plannedStart === undefined ? (c.props.plannedStart as string | null) : input.plannedStart;
       const end = input.plannedEnd === undefined ? (c.props.plannedEnd as string | null) : input.plannedEnd;
-      if (start && end && Date.parse(start) >= Date.parse(end)) throw new BadUserInputError('must be after plannedStart', 'input.plannedEnd');
+      if (start && end && Date.parse(start) >= Date.parse(end))
+        throw new BadUserInputError('must be after plannedStart', 'input.plannedEnd');
       if (impact && input.ciIds) {
         set.risk = riskFromImpact(c.props.type as ChangeType, impact);
         await repo.setLinks(tx, c.id, 'MODIFIES', input.ciIds);
@@ -187,17 +254,30 @@ export class ChangeService implements ChangeGate {
       }
       await repo.updateTicket(tx, c.id, set);
       await changes.setWindow(tx, c.id, start ?? null, end ?? null);
-      tx.audit({ entityType: 'Change', entityId: c.id, action: 'update', after: { ...set, plannedStart: start, plannedEnd: end, ciIds: input.ciIds } });
+      tx.audit({
+        entityType: 'Change',
+        entityId: c.id,
+        action: 'update',
+        after: { ...set, plannedStart: start, plannedEnd: end, ciIds: input.ciIds },
+      });
       return this.reload(tx, c.id);
     });
   }
 
   async setWorkOrder(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.setWorkOrderSchema, raw);
-    if (input.kind === 'AUTHORIZATION') throw new BadUserInputError('the AUTHORIZATION work order is recorded by the CAB approvals (submitChange, approveChange)', 'input.kind');
+    if (input.kind === 'AUTHORIZATION')
+      throw new BadUserInputError(
+        'the AUTHORIZATION work order is recorded by the CAB approvals (submitChange, approveChange)',
+        'input.kind',
+      );
     return write(this.db, actor, { name: 'setWorkOrder', permission: 'change.manage' }, async (tx) => {
       const c = await this.lock(tx, input.changeId, 'Change');
-      if (c.status !== 'NEW') throw new BadUserInputError(`change ${c.number} is ${c.status}: work orders are written while it is NEW, before the CAB sees them`, 'input.changeId');
+      if (c.status !== 'NEW')
+        throw new BadUserInputError(
+          `change ${c.number} is ${c.status}: work orders are written while it is NEW, before the CAB sees them`,
+          'input.changeId',
+        );
       await changes.setWorkOrder(tx, c.id, randomUUID(), input.kind, input.content);
       await repo.updateTicket(tx, c.id, {});
       tx.audit({ entityType: 'Change', entityId: c.id, action: 'work-order', after: { kind: input.kind } });
@@ -217,31 +297,68 @@ export class ChangeService implements ChangeGate {
       const to: ChangeStatus = type === 'STANDARD' ? 'AUTHORIZED' : 'ASSESSMENT';
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, to, 'input.id');
       const missing = await this.missingWorkOrders(tx, c.id, PLANNING_WORK_ORDERS);
-      if (missing.length) throw new BadUserInputError(`change ${c.number} lacks the work order(s) ${missing.join(', ')}: every change carries them`, 'input.id', { missing });
-      if (!c.props.plannedStart || !c.props.plannedEnd) throw new BadUserInputError(`change ${c.number} has no planned window: set plannedStart and plannedEnd`, 'input.id');
+      if (missing.length)
+        throw new BadUserInputError(
+          `change ${c.number} lacks the work order(s) ${missing.join(', ')}: every change carries them`,
+          'input.id',
+          { missing },
+        );
+      if (!c.props.plannedStart || !c.props.plannedEnd)
+        throw new BadUserInputError(
+          `change ${c.number} has no planned window: set plannedStart and plannedEnd`,
+          'input.id',
+        );
       const settings = await this.tickets.settings(tx);
       const risk = riskFromImpact(type, impact);
       await repo.setImpact(tx, c.id, impact.services, impact.customers);
       const entries = [];
       if (type === 'STANDARD') {
-        if (input.approvers.length) throw new BadUserInputError('a standard change is pre-authorized: it takes no approvers', 'input.approvers');
-        await changes.setWorkOrder(tx, c.id, randomUUID(), 'AUTHORIZATION', `Pre-authorized standard change, submitted by ${tx.actor.id}`);
+        if (input.approvers.length)
+          throw new BadUserInputError('a standard change is pre-authorized: it takes no approvers', 'input.approvers');
+        await changes.setWorkOrder(
+          tx,
+          c.id,
+          randomUUID(),
+          'AUTHORIZATION',
+          `Pre-authorized standard change, submitted by ${tx.actor.id}`,
+        );
         entries.push(journal(c.id, 'TRANSITION', 'standard change: pre-authorized', c.status, to));
       } else {
         const minimum = type === 'EMERGENCY' ? settings.ecabMinimumApprovers : settings.cabMinimumApprovers;
         const board = type === 'EMERGENCY' ? 'the emergency CAB' : 'the CAB';
         if (input.approvers.length < minimum) {
-          throw new BadUserInputError(`a ${type.toLowerCase()} change needs at least ${minimum} named approver(s) (${board}); got ${input.approvers.length}`, 'input.approvers');
+          throw new BadUserInputError(
+            `a ${type.toLowerCase()} change needs at least ${minimum} named approver(s) (${board}); got ${input.approvers.length}`,
+            'input.approvers',
+          );
         }
         const names = input.approvers.map((a) => a.approver);
         const dup = names.find((n, i) => names.indexOf(n) !== i);
         if (dup) throw new BadUserInputError(`${dup} is named twice`, 'input.approvers');
-        await changes.setApprovals(tx, c.id, input.approvers.map((a) => ({ id: randomUUID(), approver: a.approver, role: a.role ?? null })));
-        entries.push(journal(c.id, 'TRANSITION', `sent to ${board}: ${input.approvers.map((a) => `${a.approver}${a.role ? ` (${a.role})` : ''}`).join(', then ')}`, c.status, to));
+        await changes.setApprovals(
+          tx,
+          c.id,
+          input.approvers.map((a) => ({ id: randomUUID(), approver: a.approver, role: a.role ?? null })),
+        );
+        entries.push(
+          journal(
+            c.id,
+            'TRANSITION',
+            `sent to ${board}: ${input.approvers.map((a) => `${a.approver}${a.role ? ` (${a.role})` : ''}`).join(', then ')}`,
+            c.status,
+            to,
+          ),
+        );
       }
       await repo.updateTicket(tx, c.id, { status: to, risk, submittedAt: new Date().toISOString() });
       await repo.addJournal(tx, entries);
-      tx.audit({ entityType: 'Change', entityId: c.id, action: 'submit', before: { status: c.status }, after: { status: to, risk, approvers: input.approvers } });
+      tx.audit({
+        entityType: 'Change',
+        entityId: c.id,
+        action: 'submit',
+        before: { status: c.status },
+        after: { status: to, risk, approvers: input.approvers },
+      });
       return this.reload(tx, c.id);
     });
   }
@@ -251,17 +368,37 @@ export class ChangeService implements ChangeGate {
     const op = decision === 'APPROVED' ? 'approveChange' : 'rejectChange';
     return write(this.db, actor, { name: op, permission: 'change.approve' }, async (tx) => {
       const c = await this.lock(tx, input.id, 'Change');
-      if (c.status !== 'ASSESSMENT') throw new BadUserInputError(`change ${c.number} is ${c.status}: approvals are given while it is in ASSESSMENT`, 'input.id');
+      if (c.status !== 'ASSESSMENT')
+        throw new BadUserInputError(
+          `change ${c.number} is ${c.status}: approvals are given while it is in ASSESSMENT`,
+          'input.id',
+        );
       const approvals = await changes.approvalsOf(tx, [c.id]);
       const mine = approvals.find((a) => a.approver === tx.actor.id);
-      if (!mine) throw new ForbiddenError(`${tx.actor.id} is not a named approver of change ${c.number} (approvers: ${approvals.map((a) => a.approver).join(', ')})`);
-      if (mine.state !== 'PENDING') throw new BadUserInputError(`${tx.actor.id} already ${mine.state.toLowerCase()} change ${c.number}`, 'input.id');
+      if (!mine)
+        throw new ForbiddenError(
+          `${tx.actor.id} is not a named approver of change ${c.number} (approvers: ${approvals.map((a) => a.approver).join(', ')})`,
+        );
+      if (mine.state !== 'PENDING')
+        throw new BadUserInputError(
+          `${tx.actor.id} already ${mine.state.toLowerCase()} change ${c.number}`,
+          'input.id',
+        );
       const next = approvals.find((a) => a.state === 'PENDING') as changes.ApprovalRow;
       if (decision === 'APPROVED' && next.id !== mine.id) {
-        throw new BadUserInputError(`approvals are given in order: change ${c.number} waits for ${next.approver}${next.role ? ` (${next.role})` : ''} first`, 'input.id');
+        throw new BadUserInputError(
+          `approvals are given in order: change ${c.number} waits for ${next.approver}${next.role ? ` (${next.role})` : ''} first`,
+          'input.id',
+        );
       }
       await changes.decideApproval(tx, mine.id, decision, input.comment);
-      const entries = [journal(c.id, 'COMMENT', `${decision === 'APPROVED' ? 'approved' : 'rejected'} by ${tx.actor.id}${mine.role ? ` (${mine.role})` : ''}: ${input.comment}`)];
+      const entries = [
+        journal(
+          c.id,
+          'COMMENT',
+          `${decision === 'APPROVED' ? 'approved' : 'rejected'} by ${tx.actor.id}${mine.role ? ` (${mine.role})` : ''}: ${input.comment}`,
+        ),
+      ];
       let status = c.status as ChangeStatus;
       if (decision === 'REJECTED') {
         status = 'REJECTED';
@@ -269,12 +406,23 @@ export class ChangeService implements ChangeGate {
       } else if (approvals.every((a) => a.id === mine.id || a.state === 'APPROVED')) {
         status = 'AUTHORIZED';
         const all = approvals.map((a) => (a.id === mine.id ? { ...a, comment: input.comment } : a));
-        await changes.setWorkOrder(tx, c.id, randomUUID(), 'AUTHORIZATION', all.map((a) => `Approved by ${a.approver}${a.role ? ` (${a.role})` : ''}: ${a.comment ?? ''}`).join('\n'));
+        await changes.setWorkOrder(
+          tx,
+          c.id,
+          randomUUID(),
+          'AUTHORIZATION',
+          all.map((a) => `Approved by ${a.approver}${a.role ? ` (${a.role})` : ''}: ${a.comment ?? ''}`).join('\n'),
+        );
         entries.push(journal(c.id, 'TRANSITION', 'every approver approved', c.status, status));
       }
       await repo.updateTicket(tx, c.id, { status });
       await repo.addJournal(tx, entries);
-      tx.audit({ entityType: 'Change', entityId: c.id, action: decision === 'APPROVED' ? 'approve' : 'reject', after: { approver: tx.actor.id, comment: input.comment, status } });
+      tx.audit({
+        entityType: 'Change',
+        entityId: c.id,
+        action: decision === 'APPROVED' ? 'approve' : 'reject',
+        after: { approver: tx.actor.id, comment: input.comment, status },
+      });
       return this.reload(tx, c.id);
     });
   }
@@ -287,63 +435,141 @@ export class ChangeService implements ChangeGate {
       const c = await this.lock(tx, id, 'Change');
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, 'SCHEDULED', 'id');
       const missing = await this.missingWorkOrders(tx, c.id, WORK_ORDER_KINDS);
-      if (missing.length) throw new BadUserInputError(`change ${c.number} cannot be scheduled without the work order(s) ${missing.join(', ')}`, 'id', { missing });
+      if (missing.length)
+        throw new BadUserInputError(
+          `change ${c.number} cannot be scheduled without the work order(s) ${missing.join(', ')}`,
+          'id',
+          { missing },
+        );
       const blackouts = await this.blackouts(c, tx);
       const entries = [];
       if (blackouts.length) {
         const names = blackouts.map((b) => `${b.name} (${b.start} – ${b.end})`).join(', ');
         if (c.props.type !== 'EMERGENCY') {
-          throw new ConflictError(`change ${c.number}'s window overlaps blackout window(s) ${names} on its CIs or services: move the window`, { blackoutIds: blackouts.map((b) => b.id) });
+          throw new ConflictError(
+            `change ${c.number}'s window overlaps blackout window(s) ${names} on its CIs or services: move the window`,
+            { blackoutIds: blackouts.map((b) => b.id) },
+          );
         }
         entries.push(journal(c.id, 'WORK_NOTE', `emergency change scheduled inside blackout window(s) ${names}`));
       }
-      if (conflicts.length) entries.push(journal(c.id, 'WORK_NOTE', `scheduled with ${conflicts.length} conflict(s): ${conflicts.map((x) => `${x.number ?? x.changeId} — ${x.reason}`).join('; ')}`));
+      if (conflicts.length)
+        entries.push(
+          journal(
+            c.id,
+            'WORK_NOTE',
+            `scheduled with ${conflicts.length} conflict(s): ${conflicts.map((x) => `${x.number ?? x.changeId} — ${x.reason}`).join('; ')}`,
+          ),
+        );
       entries.push(journal(c.id, 'TRANSITION', 'on the Forward Schedule of Change', c.status, 'SCHEDULED'));
       await repo.updateTicket(tx, c.id, { status: 'SCHEDULED' });
       await repo.addJournal(tx, entries);
-      tx.audit({ entityType: 'Change', entityId: c.id, action: 'schedule', before: { status: c.status }, after: { status: 'SCHEDULED', conflicts: conflicts.map((x) => x.changeId) } });
+      tx.audit({
+        entityType: 'Change',
+        entityId: c.id,
+        action: 'schedule',
+        before: { status: c.status },
+        after: { status: 'SCHEDULED', conflicts: conflicts.map((x) => x.changeId) },
+      });
       return this.reload(tx, c.id);
     });
   }
 
-  private async move(actor: Actor | null, id: string, operation: string, to: ChangeStatus, set: Record<string, unknown>, text: string, field = 'id'): Promise<TicketRecord> {
+  private async move(
+    actor: Actor | null,
+    id: string,
+    operation: string,
+    to: ChangeStatus,
+    set: Record<string, unknown>,
+    text: string,
+    field = 'id',
+  ): Promise<TicketRecord> {
     return write(this.db, actor, { name: operation, permission: 'change.manage' }, async (tx) => {
       const c = await this.lock(tx, id, 'Change');
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, to, field);
       await repo.updateTicket(tx, c.id, { ...set, status: to });
       await repo.addJournal(tx, [journal(c.id, 'TRANSITION', text, c.status, to)]);
-      tx.audit({ entityType: 'Change', entityId: c.id, action: operation, before: { status: c.status }, after: { ...set, status: to } });
+      tx.audit({
+        entityType: 'Change',
+        entityId: c.id,
+        action: operation,
+        before: { status: c.status },
+        after: { ...set, status: to },
+      });
       return this.reload(tx, c.id);
     });
   }
 
   async start(actor: Actor | null, id: string): Promise<TicketRecord> {
-    return this.move(actor, id, 'startChange', 'IMPLEMENTING', { implementationStartedAt: new Date().toISOString() }, 'implementation started');
+    return this.move(
+      actor,
+      id,
+      'startChange',
+      'IMPLEMENTING',
+      { implementationStartedAt: new Date().toISOString() },
+      'implementation started',
+    );
   }
 
   async complete(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.completeChangeSchema, raw);
-    return this.move(actor, input.id, 'completeChange', 'REVIEW', { outcome: input.outcome, outcomeNotes: input.notes ?? null, implementedAt: new Date().toISOString() }, `implemented: ${input.outcome}${input.notes ? ` — ${input.notes}` : ''}`, 'input.id');
+    return this.move(
+      actor,
+      input.id,
+      'completeChange',
+      'REVIEW',
+      { outcome: input.outcome, outcomeNotes: input.notes ?? null, implementedAt: new Date().toISOString() },
+      `implemented: ${input.outcome}${input.notes ? ` — ${input.notes}` : ''}`,
+      'input.id',
+    );
   }
 
   async close(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.closeChangeSchema, raw);
-    return this.move(actor, input.id, 'closeChange', 'CLOSED', { review: input.review, closedAt: new Date().toISOString() }, 'post-implementation review recorded', 'input.id');
+    return this.move(
+      actor,
+      input.id,
+      'closeChange',
+      'CLOSED',
+      { review: input.review, closedAt: new Date().toISOString() },
+      'post-implementation review recorded',
+      'input.id',
+    );
   }
 
   async cancel(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.cancelChangeSchema, raw);
-    return this.move(actor, input.id, 'cancelChange', 'CANCELLED', { cancelReason: input.reason }, `cancelled: ${input.reason}`, 'input.id');
+    return this.move(
+      actor,
+      input.id,
+      'cancelChange',
+      'CANCELLED',
+      { cancelReason: input.reason },
+      `cancelled: ${input.reason}`,
+      'input.id',
+    );
   }
 
   async createBlackout(actor: Actor | null, raw: unknown): Promise<changes.BlackoutRow> {
     const input = parseInput(v.blackoutSchema, raw);
     return write(this.db, actor, { name: 'createBlackoutWindow', permission: 'change.manage' }, async (tx) => {
-      await this.tickets.requireEntities(tx, input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })));
-      const row = { id: randomUUID(), name: input.name, start: input.start, end: input.end, reason: input.reason ?? null, ciIds: input.ciIds };
+      await this.tickets.requireEntities(
+        tx,
+        input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
+      );
+      const row = {
+        id: randomUUID(),
+        name: input.name,
+        start: input.start,
+        end: input.end,
+        reason: input.reason ?? null,
+        ciIds: input.ciIds,
+      };
       await changes.createBlackout(tx, row);
       tx.audit({ entityType: 'BlackoutWindow', entityId: row.id, action: 'create', after: row });
-      const [found] = (await changes.blackoutsOverlapping(tx, input.start, input.end, input.ciIds)).filter((b) => b.id === row.id);
+      const [found] = (await changes.blackoutsOverlapping(tx, input.start, input.end, input.ciIds)).filter(
+        (b) => b.id === row.id,
+      );
       return found as changes.BlackoutRow;
     });
   }
@@ -353,13 +579,28 @@ export class ChangeService implements ChangeGate {
     const input = parseInput(v.createReleaseSchema, raw);
     return write(this.db, actor, { name: 'createRelease', permission: 'servicedesk.write' }, async (tx) => {
       const linked = await this.tickets.requireTickets(tx, input.changeIds, 'Change', 'input.changeIds');
-      await this.tickets.requireEntities(tx, input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })));
+      await this.tickets.requireEntities(
+        tx,
+        input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
+      );
       const id = randomUUID();
       const number = await repo.nextNumber(tx, 'Release');
-      await repo.createTicket(tx, { id, kind: 'Release', number, props: { title: input.name, version: input.version, pack: input.pack, status: 'PLANNED' } });
-      await repo.setLinks(tx, id, 'INCLUDES', linked.map((c) => c.id));
+      await repo.createTicket(tx, {
+        id,
+        kind: 'Release',
+        number,
+        props: { title: input.name, version: input.version, pack: input.pack, status: 'PLANNED' },
+      });
+      await repo.setLinks(
+        tx,
+        id,
+        'INCLUDES',
+        linked.map((c) => c.id),
+      );
       await repo.setLinks(tx, id, 'INSTALLS_ON', input.ciIds);
-      await repo.addJournal(tx, [journal(id, 'TRANSITION', `release ${input.name} ${input.version} planned`, null, 'PLANNED')]);
+      await repo.addJournal(tx, [
+        journal(id, 'TRANSITION', `release ${input.name} ${input.version} planned`, null, 'PLANNED'),
+      ]);
       tx.audit({ entityType: 'Release', entityId: id, action: 'create', after: { number, ...input } });
       return this.reload(tx, id);
     });
@@ -372,45 +613,83 @@ export class ChangeService implements ChangeGate {
     const changeIds = current.links.filter(([t]) => t === 'INCLUDES').map(([, id]) => id);
     const linked = await this.tickets.tickets(changeIds);
     // Environment order first (checked again under the release's lock below).
-    const before = deploymentViolation((await this.deployments([current.id])).map((d) => d.environment as Environment), input.environment);
+    const before = deploymentViolation(
+      (await this.deployments([current.id])).map((d) => d.environment as Environment),
+      input.environment,
+    );
     if (before) throw new BadUserInputError(`release ${current.number}: ${before}`, 'input.environment');
     // A production deployment updates the CMDB under a linked change in implementation (so each CI's history names it).
     let underChange: TicketRecord | null = null;
     if (input.environment === 'PRODUCTION') {
       const unapproved = linked.filter((c) => !APPROVED_CHANGE_STATUSES.includes(c.status as ChangeStatus));
       if (unapproved.length) {
-        throw new BadUserInputError(`release ${current.number} cannot reach PRODUCTION: change(s) ${unapproved.map((c) => `${c.number} (${c.status})`).join(', ')} not approved`, 'input.environment');
+        throw new BadUserInputError(
+          `release ${current.number} cannot reach PRODUCTION: change(s) ${unapproved.map((c) => `${c.number} (${c.status})`).join(', ')} not approved`,
+          'input.environment',
+        );
       }
       if (input.changeId) {
         underChange = linked.find((c) => c.id === input.changeId) ?? null;
-        if (!underChange) throw new BadUserInputError(`change ${input.changeId} is not linked to release ${current.number}`, 'input.changeId');
+        if (!underChange)
+          throw new BadUserInputError(
+            `change ${input.changeId} is not linked to release ${current.number}`,
+            'input.changeId',
+          );
       } else {
         const implementing = linked.filter((c) => c.status === 'IMPLEMENTING');
         if (implementing.length !== 1) {
-          throw new BadUserInputError(`name the change under which production is updated: ${implementing.length} linked change(s) are IMPLEMENTING (start the change first)`, 'input.changeId');
+          throw new BadUserInputError(
+            `name the change under which production is updated: ${implementing.length} linked change(s) are IMPLEMENTING (start the change first)`,
+            'input.changeId',
+          );
         }
         underChange = implementing[0]!;
       }
     }
-    return write(this.db, actor, { name: 'deployRelease', permission: 'servicedesk.write', changeId: underChange?.id ?? null }, async (tx) => {
-      const r = await this.lock(tx, input.id, 'Release');
-      const deployed = (await changes.deploymentsOf(tx, [r.id])).map((d) => d.environment as Environment);
-      const violation = deploymentViolation(deployed, input.environment);
-      if (violation) throw new BadUserInputError(`release ${r.number}: ${violation}`, 'input.environment', { deployed });
-      const entries = [];
-      if (underChange) {
-        await this.check(tx, underChange.id, r.ciIds, 'input.changeId', 'all');
-        await this.cmdb.setVersionsIn(tx, r.ciIds, r.props.version as string);
-        entries.push(journal(underChange.id, 'WORK_NOTE', `release ${r.number} (${r.props.version as string}) deployed to production on ${r.ciIds.length} CI(s)`));
-      }
-      await changes.addDeployment(tx, { id: randomUUID(), releaseId: r.id, environment: input.environment, version: r.props.version as string, changeId: underChange?.id ?? null, ciIds: input.environment === 'PRODUCTION' ? r.ciIds : [] });
-      const highest = ENVIRONMENTS[Math.max(...[...deployed, input.environment].map((e) => ENVIRONMENTS.indexOf(e)))] as Environment;
-      await repo.updateTicket(tx, r.id, { status: highest });
-      entries.push(journal(r.id, 'TRANSITION', `deployed to ${input.environment}`, r.status, highest));
-      await repo.addJournal(tx, entries);
-      tx.audit({ entityType: 'Release', entityId: r.id, action: 'deploy', after: { environment: input.environment, changeId: underChange?.id ?? null } });
-      return this.reload(tx, r.id);
-    });
+    return write(
+      this.db,
+      actor,
+      { name: 'deployRelease', permission: 'servicedesk.write', changeId: underChange?.id ?? null },
+      async (tx) => {
+        const r = await this.lock(tx, input.id, 'Release');
+        const deployed = (await changes.deploymentsOf(tx, [r.id])).map((d) => d.environment as Environment);
+        const violation = deploymentViolation(deployed, input.environment);
+        if (violation)
+          throw new BadUserInputError(`release ${r.number}: ${violation}`, 'input.environment', { deployed });
+        const entries = [];
+        if (underChange) {
+          await this.check(tx, underChange.id, r.ciIds, 'input.changeId', 'all');
+          await this.cmdb.setVersionsIn(tx, r.ciIds, r.props.version as string);
+          entries.push(
+            journal(
+              underChange.id,
+              'WORK_NOTE',
+              `release ${r.number} (${r.props.version as string}) deployed to production on ${r.ciIds.length} CI(s)`,
+            ),
+          );
+        }
+        await changes.addDeployment(tx, {
+          id: randomUUID(),
+          releaseId: r.id,
+          environment: input.environment,
+          version: r.props.version as string,
+          changeId: underChange?.id ?? null,
+          ciIds: input.environment === 'PRODUCTION' ? r.ciIds : [],
+        });
+        const highest = ENVIRONMENTS[
+          Math.max(...[...deployed, input.environment].map((e) => ENVIRONMENTS.indexOf(e)))
+        ] as Environment;
+        await repo.updateTicket(tx, r.id, { status: highest });
+        entries.push(journal(r.id, 'TRANSITION', `deployed to ${input.environment}`, r.status, highest));
+        await repo.addJournal(tx, entries);
+        tx.audit({
+          entityType: 'Release',
+          entityId: r.id,
+          action: 'deploy',
+          after: { environment: input.environment, changeId: underChange?.id ?? null },
+        });
+        return this.reload(tx, r.id);
+      },
+    );
   }
 }
-

@@ -6,14 +6,17 @@ import type { TicketRecord } from './tickets.repository';
 
 type Ctx = GraphQLContext;
 
-const entity = (ctx: Ctx, id: string | null): Promise<EntityRecord | null> => (id ? ctx.loaders.entity.load(id) : Promise.resolve(null));
+const entity = (ctx: Ctx, id: string | null): Promise<EntityRecord | null> =>
+  id ? ctx.loaders.entity.load(id) : Promise.resolve(null);
 const entities = async (ctx: Ctx, ids: readonly string[]): Promise<EntityRecord[]> =>
   (await ctx.loaders.entity.loadMany([...ids])).filter((e): e is EntityRecord => !!e && !(e instanceof Error));
 const tickets = async (ctx: Ctx, ids: readonly string[]): Promise<TicketRecord[]> =>
   (await ctx.ticketLoaders.ticket.loadMany([...ids])).filter((t): t is TicketRecord => !!t && !(t instanceof Error));
 const linked = (t: TicketRecord, type: string): string[] => t.links.filter(([l]) => l === type).map(([, id]) => id);
-const backlinked = (t: TicketRecord, type: string): string[] => t.backlinks.filter(([l]) => l === type).map(([, id]) => id);
-const journal = async (ctx: Ctx, t: TicketRecord, kind: string) => (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
+const backlinked = (t: TicketRecord, type: string): string[] =>
+  t.backlinks.filter(([l]) => l === type).map(([, id]) => id);
+const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
+  (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
 const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
 const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
 
@@ -64,7 +67,8 @@ export const servicedeskResolvers: Resolvers = {
     addNote: (_, { input }, ctx) => ctx.services.tickets.addNote(ctx.actor, input),
     createProblem: (_, { input }, ctx) => ctx.services.tickets.createProblem(ctx.actor, input),
     updateProblem: (_, { input }, ctx) => ctx.services.tickets.updateProblem(ctx.actor, input),
-    linkIncidentsToProblem: (_, { problemId, incidentIds }, ctx) => ctx.services.tickets.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
+    linkIncidentsToProblem: (_, { problemId, incidentIds }, ctx) =>
+      ctx.services.tickets.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
     transitionProblem: (_, { input }, ctx) => ctx.services.tickets.transitionProblem(ctx.actor, input),
     createCatalogItem: (_, { input }, ctx) => ctx.services.tickets.createCatalogItem(ctx.actor, input),
     requestItem: (_, { input }, ctx) => ctx.services.tickets.requestItem(ctx.actor, input),
@@ -208,7 +212,9 @@ export const servicedeskResolvers: Resolvers = {
     workOrders: (t, _, ctx) => ctx.ticketLoaders.workOrders.load(t.id),
     missingWorkOrders: async (t, _, ctx) => {
       const present = new Set((await ctx.ticketLoaders.workOrders.load(t.id)).map((w) => w.kind));
-      return (['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const).filter((k) => !present.has(k));
+      return (
+        ['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const
+      ).filter((k) => !present.has(k));
     },
     approvals: (t, _, ctx) => ctx.ticketLoaders.approvals.load(t.id),
     conflicts: (t, _, ctx) => ctx.services.changes.conflicts(t),
@@ -223,7 +229,8 @@ export const servicedeskResolvers: Resolvers = {
       const byCI = new Map<string, number[]>();
       for (const u of under) byCI.set(u.ciId, [...(byCI.get(u.ciId) ?? []), u.revision]);
       const out = [];
-      for (const [ciId, revisions] of byCI) out.push(...(await ctx.services.history.ciHistory(ciId)).filter((r) => revisions.includes(r.revision)));
+      for (const [ciId, revisions] of byCI)
+        out.push(...(await ctx.services.history.ciHistory(ciId)).filter((r) => revisions.includes(r.revision)));
       return out;
     },
   },

@@ -20,10 +20,15 @@ export const moment = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'mu
 export const logIncidentSchema = z.object({
   shortDescription: required(200),
   description: text(20_000).nullish(),
-  reportedBy: z.enum(['SERVICE_DESK', 'CUSTOMER', 'MONITORING', 'EMAIL']).nullish().transform((r) => r ?? 'SERVICE_DESK'),
+  reportedBy: z
+    .enum(['SERVICE_DESK', 'CUSTOMER', 'MONITORING', 'EMAIL'])
+    .nullish()
+    .transform((r) => r ?? 'SERVICE_DESK'),
   callerId: id.nullish(),
   serviceId: id.nullish(),
-  ciIds: ids().nullish().transform((v) => [...new Set(v ?? [])]),
+  ciIds: ids()
+    .nullish()
+    .transform((v) => [...new Set(v ?? [])]),
   category: text(100).nullish(),
   impact: z.enum(IMPACTS),
   urgency: z.enum(URGENCIES),
@@ -67,8 +72,12 @@ export const createProblemSchema = z.object({
   description: text(20_000).nullish(),
   ownerId: id.nullish(),
   category: text(100).nullish(),
-  incidentIds: ids().nullish().transform((v) => [...new Set(v ?? [])]),
-  ciIds: ids().nullish().transform((v) => [...new Set(v ?? [])]),
+  incidentIds: ids()
+    .nullish()
+    .transform((v) => [...new Set(v ?? [])]),
+  ciIds: ids()
+    .nullish()
+    .transform((v) => [...new Set(v ?? [])]),
   origin: z.enum(['REACTIVE', 'PROACTIVE']).nullish(),
 });
 
@@ -91,7 +100,12 @@ export const transitionProblemSchema = z.object({
   fix: text(20_000).nullish(),
   resolution: text(20_000).nullish(),
   knownError: z
-    .object({ title: required(200).nullish(), ciIds: ids().nullish(), ciClass: text(64).nullish(), version: text(100).nullish() })
+    .object({
+      title: required(200).nullish(),
+      ciIds: ids().nullish(),
+      ciClass: text(64).nullish(),
+      version: text(100).nullish(),
+    })
     .nullish(),
   note: text(20_000).nullish(),
 });
@@ -101,11 +115,17 @@ export const createCatalogItemSchema = z
     serviceId: id,
     name: required(200),
     description: text(5000).nullish(),
-    requiresApproval: z.boolean().nullish().transform((v) => v ?? false),
+    requiresApproval: z
+      .boolean()
+      .nullish()
+      .transform((v) => v ?? false),
     approver: text(200).nullish(),
     fulfilmentGroupId: id.nullish(),
   })
-  .refine((v) => !v.requiresApproval || !!v.approver, { message: 'an item that requires approval names its approver', path: ['approver'] });
+  .refine((v) => !v.requiresApproval || !!v.approver, {
+    message: 'an item that requires approval names its approver',
+    path: ['approver'],
+  });
 
 export const requestItemSchema = z.object({
   catalogItemId: id,
@@ -117,11 +137,18 @@ export const requestItemSchema = z.object({
 
 export const decideSchema = z.object({ id, approve: z.boolean(), comment: required(5000) });
 
-const matrixRow = z.array(z.number().int().min(0, 'priorities are 0 … 4').max(4, 'priorities are 0 … 4')).length(5, 'a row has 5 cells, one per urgency');
+const matrixRow = z
+  .array(z.number().int().min(0, 'priorities are 0 … 4').max(4, 'priorities are 0 … 4'))
+  .length(5, 'a row has 5 cells, one per urgency');
 export const settingsSchema = z.object({
   priorityMatrix: z.array(matrixRow).length(5, 'the matrix has 5 rows, one per impact').nullish(),
   repeatIncidentThreshold: z.number().int().min(2, 'must be at least 2').max(1000).nullish(),
-  repeatIncidentWindowHours: z.number().int().min(1).max(24 * 366).nullish(),
+  repeatIncidentWindowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 366)
+    .nullish(),
   cabMinimumApprovers: z.number().int().min(1).max(20).nullish(),
   ecabMinimumApprovers: z.number().int().min(1).max(20).nullish(),
 });
@@ -135,10 +162,14 @@ export const createChangeSchema = z
     type: z.enum(CHANGE_TYPES),
     title: required(200),
     description: text(20_000).nullish(),
-    ciIds: ids().min(1, 'a change modifies at least one CI').transform((v) => [...new Set(v)]),
+    ciIds: ids()
+      .min(1, 'a change modifies at least one CI')
+      .transform((v) => [...new Set(v)]),
     plannedStart: moment.nullish(),
     plannedEnd: moment.nullish(),
-    problemIds: ids().nullish().transform((v) => [...new Set(v ?? [])]),
+    problemIds: ids()
+      .nullish()
+      .transform((v) => [...new Set(v ?? [])]),
   })
   .refine(windowRefine, { message: 'must be after plannedStart', path: ['plannedEnd'] });
 
@@ -170,7 +201,13 @@ export const closeChangeSchema = z.object({ id, review: required(20_000) });
 export const cancelChangeSchema = z.object({ id, reason: required(5000) });
 
 export const blackoutSchema = z
-  .object({ name: required(200), start: moment, end: moment, reason: text(2000).nullish(), ciIds: ids().min(1, 'protect at least one CI or service') })
+  .object({
+    name: required(200),
+    start: moment,
+    end: moment,
+    reason: text(2000).nullish(),
+    ciIds: ids().min(1, 'protect at least one CI or service'),
+  })
   .refine((v) => Date.parse(v.start) < Date.parse(v.end), { message: 'must be after start', path: ['end'] });
 
 export const createReleaseSchema = z.object({

@@ -67,7 +67,21 @@ const TICKET = `t { .*, kind: [l IN labels(t) WHERE l <> 'Ticket'][0],
 export function toTicket(row: unknown): TicketRecord {
   const p = row as Row;
   const own: Row = { ...p };
-  for (const k of ['kind', 'ciIds', 'services', 'customers', 'groupId', 'assigneeId', 'callerId', 'ownerId', 'serviceId', 'itemId', 'links', 'backlinks']) delete own[k];
+  for (const k of [
+    'kind',
+    'ciIds',
+    'services',
+    'customers',
+    'groupId',
+    'assigneeId',
+    'callerId',
+    'ownerId',
+    'serviceId',
+    'itemId',
+    'links',
+    'backlinks',
+  ])
+    delete own[k];
   return {
     id: p.id as string,
     kind: p.kind as TicketKind,
@@ -211,7 +225,12 @@ export async function addLinks(tx: WriteTx, fromIds: readonly string[], type: Li
 }
 
 /** Stores the impact analysis of a ticket's CIs: services (state, path) and customers (their affected services). */
-export async function setImpact(tx: WriteTx, id: string, services: readonly ImpactLink[], customers: ReadonlyArray<{ id: string; serviceIds: string[] }>): Promise<void> {
+export async function setImpact(
+  tx: WriteTx,
+  id: string,
+  services: readonly ImpactLink[],
+  customers: ReadonlyArray<{ id: string; serviceIds: string[] }>,
+): Promise<void> {
   await tx.run(
     `MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id)
      CALL (t) { MATCH (t)-[r:IMPACTS_SERVICE|IMPACTS_CUSTOMER]->() DELETE r }
@@ -254,7 +273,13 @@ function nextSeq(): number {
 /** A journal entry to write: a note, or a transition `from` → `to`. */
 export type NewJournalEntry = Omit<JournalRow, 'author' | 'at'>;
 
-export function journalEntry(ticketId: string, kind: JournalRow['kind'], text: string, from: string | null = null, to: string | null = null): NewJournalEntry {
+export function journalEntry(
+  ticketId: string,
+  kind: JournalRow['kind'],
+  text: string,
+  from: string | null = null,
+  to: string | null = null,
+): NewJournalEntry {
   return { id: randomUUID(), ticketId, kind, text, from, to };
 }
 
@@ -303,7 +328,12 @@ export async function listIncidents(tx: Tx, f: IncidentListFilter, limit: number
   return rows.map((r) => toTicket(r.t));
 }
 
-export async function listByKind(tx: Tx, kind: TicketKind, statuses: string[] | null, limit: number): Promise<TicketRecord[]> {
+export async function listByKind(
+  tx: Tx,
+  kind: TicketKind,
+  statuses: string[] | null,
+  limit: number,
+): Promise<TicketRecord[]> {
   const rows = await tx.run(
     `MATCH (t:$($kind)) WHERE t:Ticket AND ($statuses IS NULL OR t.status IN $statuses)
      WITH t ORDER BY t.openedAt DESC LIMIT $limit
@@ -330,7 +360,12 @@ export interface QueueRow {
  * Starts from the groups (few) and expands their ASSIGNED_TO edges, so the cost follows the groups' tickets, not
  * the number of tickets in the desk.
  */
-export async function queue(tx: Tx, groupIds: readonly string[], openStatuses: readonly string[], limit: number): Promise<QueueRow[]> {
+export async function queue(
+  tx: Tx,
+  groupIds: readonly string[],
+  openStatuses: readonly string[],
+  limit: number,
+): Promise<QueueRow[]> {
   const rows = await tx.run(
     `UNWIND $groupIds AS gid
      MATCH (g:Entity {id: gid}) USING INDEX SEEK g:Entity(id)
@@ -365,7 +400,11 @@ export async function groupsOfPersonByEmail(tx: Tx, email: string): Promise<stri
   return rows.map((r) => r.id as string);
 }
 
-export async function isMember(tx: Tx, personId: string, groupId: string): Promise<{ person: boolean; group: boolean; member: boolean; groupHasMembers: boolean }> {
+export async function isMember(
+  tx: Tx,
+  personId: string,
+  groupId: string,
+): Promise<{ person: boolean; group: boolean; member: boolean; groupHasMembers: boolean }> {
   const rows = await tx.run(
     `OPTIONAL MATCH (p:Person {id: $personId})
      OPTIONAL MATCH (g:Group {id: $groupId})
@@ -377,18 +416,34 @@ export async function isMember(tx: Tx, personId: string, groupId: string): Promi
 }
 
 /** Entities by id with their kind and class (for validating references). */
-export async function entityKinds(tx: Tx, ids: readonly string[]): Promise<Map<string, { class: string; isCI: boolean; status: string | null; version: string | null }>> {
+export async function entityKinds(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<Map<string, { class: string; isCI: boolean; status: string | null; version: string | null }>> {
   const rows = await tx.run(
     `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
      RETURN n.id AS id, n.class AS class, n:CI AS isCI, n.status AS status, n.version AS version`,
     { ids },
   );
-  return new Map(rows.map((r) => [r.id as string, { class: r.class as string, isCI: r.isCI as boolean, status: (r.status as string | null) ?? null, version: (r.version as string | null) ?? null }]));
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        class: r.class as string,
+        isCI: r.isCI as boolean,
+        status: (r.status as string | null) ?? null,
+        version: (r.version as string | null) ?? null,
+      },
+    ]),
+  );
 }
 
 /** Names of CMDB entities by id. */
 export async function namesOf(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
-  const rows = await tx.run('UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN n.id AS id, n.name AS name', { ids });
+  const rows = await tx.run(
+    'UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN n.id AS id, n.name AS name',
+    { ids },
+  );
   return new Map(rows.map((r) => [r.id as string, r.name as string]));
 }
 
@@ -399,7 +454,12 @@ export interface RelatedIncidentRow {
 }
 
 /** Open incidents (other than `selfId`) that affect any of these CIs, with the CI they share. */
-export async function openIncidentsOn(tx: Tx, ciIds: readonly string[], openStatuses: readonly string[], selfId: string): Promise<RelatedIncidentRow[]> {
+export async function openIncidentsOn(
+  tx: Tx,
+  ciIds: readonly string[],
+  openStatuses: readonly string[],
+  selfId: string,
+): Promise<RelatedIncidentRow[]> {
   const rows = await tx.run(
     `UNWIND $ciIds AS cid
      MATCH (c:Entity {id: cid}) USING INDEX SEEK c:Entity(id)
@@ -435,7 +495,13 @@ export async function knownErrorsFor(tx: Tx, ciIds: readonly string[]): Promise<
   return rows as unknown as KnownErrorMatchRow[];
 }
 
-export async function searchKnownErrors(tx: Tx, text: string | null, ciId: string | null, ciClass: string | null, limit: number): Promise<TicketRecord[]> {
+export async function searchKnownErrors(
+  tx: Tx,
+  text: string | null,
+  ciId: string | null,
+  ciClass: string | null,
+  limit: number,
+): Promise<TicketRecord[]> {
   const rows = await tx.run(
     `MATCH (t:KnownError)
      WHERE ($text IS NULL OR toLower(t.title) CONTAINS $text OR toLower(coalesce(t.rootCause, '')) CONTAINS $text
@@ -451,7 +517,11 @@ export async function searchKnownErrors(tx: Tx, text: string | null, ciId: strin
 }
 
 /** Incidents on this CI opened since `since` (repeat-incident detection), with the open problems they are linked to. */
-export async function recentIncidentsOn(tx: Tx, ciId: string, since: string): Promise<Array<{ id: string; problemIds: string[] }>> {
+export async function recentIncidentsOn(
+  tx: Tx,
+  ciId: string,
+  since: string,
+): Promise<Array<{ id: string; problemIds: string[] }>> {
   const rows = await tx.run(
     `MATCH (c:Entity {id: $ciId}) USING INDEX SEEK c:Entity(id)
      MATCH (c)<-[:AFFECTS]-(i:Incident) WHERE i.openedAt >= datetime($since)
@@ -468,11 +538,14 @@ export async function readSetting(tx: Tx, key: string): Promise<string | null> {
 }
 
 export async function writeSetting(tx: WriteTx, key: string, value: string): Promise<void> {
-  await tx.run('MERGE (s:Setting {key: $key}) SET s.value = $value, s.updatedAt = datetime.transaction(), s.updatedBy = $actor', {
-    key,
-    value,
-    actor: tx.actor.id,
-  });
+  await tx.run(
+    'MERGE (s:Setting {key: $key}) SET s.value = $value, s.updatedAt = datetime.transaction(), s.updatedBy = $actor',
+    {
+      key,
+      value,
+      actor: tx.actor.id,
+    },
+  );
 }
 
 // ── Catalogue ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -489,7 +562,10 @@ export interface CatalogItemRow {
 const CATALOG_ITEM = `{ id: i.id, name: i.name, description: i.description, requiresApproval: i.requiresApproval, approver: i.approver,
   serviceId: head([(i)-[:OFFERED_BY]->(s:CI) | s.id]), groupId: head([(i)-[:FULFILLED_BY]->(g:Group) | g.id]) }`;
 
-export async function createCatalogItem(tx: WriteTx, row: Omit<CatalogItemRow, 'serviceId' | 'groupId'>): Promise<void> {
+export async function createCatalogItem(
+  tx: WriteTx,
+  row: Omit<CatalogItemRow, 'serviceId' | 'groupId'>,
+): Promise<void> {
   await tx.run(
     `CREATE (i:CatalogItem {id: $id, name: $name, description: $description, requiresApproval: $requiresApproval, approver: $approver,
                            createdAt: datetime.transaction()})`,
@@ -497,7 +573,11 @@ export async function createCatalogItem(tx: WriteTx, row: Omit<CatalogItemRow, '
   );
 }
 
-export async function catalogItems(tx: Tx, ids: readonly string[] | null, serviceId: string | null): Promise<CatalogItemRow[]> {
+export async function catalogItems(
+  tx: Tx,
+  ids: readonly string[] | null,
+  serviceId: string | null,
+): Promise<CatalogItemRow[]> {
   const rows = await tx.run(
     `MATCH (i:CatalogItem)
      WHERE ($ids IS NULL OR i.id IN $ids) AND ($serviceId IS NULL OR EXISTS { (i)-[:OFFERED_BY]->(:CI {id: $serviceId}) })

@@ -38,12 +38,34 @@ export const PROBLEM_TRANSITIONS: Record<ProblemStatus, readonly ProblemStatus[]
 // ── Changes ───────────────────────────────────────────────────────────────────────────────────────────────
 export const CHANGE_TYPES = ['STANDARD', 'NORMAL', 'EMERGENCY'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
-export const CHANGE_STATUSES = ['NEW', 'ASSESSMENT', 'AUTHORIZED', 'SCHEDULED', 'IMPLEMENTING', 'REVIEW', 'CLOSED', 'REJECTED', 'CANCELLED'] as const;
+export const CHANGE_STATUSES = [
+  'NEW',
+  'ASSESSMENT',
+  'AUTHORIZED',
+  'SCHEDULED',
+  'IMPLEMENTING',
+  'REVIEW',
+  'CLOSED',
+  'REJECTED',
+  'CANCELLED',
+] as const;
 export type ChangeStatus = (typeof CHANGE_STATUSES)[number];
 /** Statuses in which a change still occupies its window on the Forward Schedule of Change. */
-export const LIVE_CHANGE_STATUSES: readonly ChangeStatus[] = ['NEW', 'ASSESSMENT', 'AUTHORIZED', 'SCHEDULED', 'IMPLEMENTING'];
+export const LIVE_CHANGE_STATUSES: readonly ChangeStatus[] = [
+  'NEW',
+  'ASSESSMENT',
+  'AUTHORIZED',
+  'SCHEDULED',
+  'IMPLEMENTING',
+];
 /** A change in one of these has been approved (by the CAB, or pre-approved as a standard change). */
-export const APPROVED_CHANGE_STATUSES: readonly ChangeStatus[] = ['AUTHORIZED', 'SCHEDULED', 'IMPLEMENTING', 'REVIEW', 'CLOSED'];
+export const APPROVED_CHANGE_STATUSES: readonly ChangeStatus[] = [
+  'AUTHORIZED',
+  'SCHEDULED',
+  'IMPLEMENTING',
+  'REVIEW',
+  'CLOSED',
+];
 export const CHANGE_TRANSITIONS: Record<ChangeStatus, readonly ChangeStatus[]> = {
   NEW: ['ASSESSMENT', 'AUTHORIZED', 'CANCELLED'],
   ASSESSMENT: ['AUTHORIZED', 'REJECTED', 'CANCELLED'],
@@ -57,10 +79,21 @@ export const CHANGE_TRANSITIONS: Record<ChangeStatus, readonly ChangeStatus[]> =
 };
 
 /** The work orders every change carries (seed 000). Authorization is the CAB's (or a standard change's pre-approval). */
-export const WORK_ORDER_KINDS = ['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const;
+export const WORK_ORDER_KINDS = [
+  'RISK_ASSESSMENT',
+  'TEST_PLAN',
+  'ROLLBACK_PLAN',
+  'IMPLEMENTATION_PLAN',
+  'AUTHORIZATION',
+] as const;
 export type WorkOrderKind = (typeof WORK_ORDER_KINDS)[number];
 /** Written by people before the change goes to the CAB; AUTHORIZATION is recorded when the approvals are complete. */
-export const PLANNING_WORK_ORDERS: readonly WorkOrderKind[] = ['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN'];
+export const PLANNING_WORK_ORDERS: readonly WorkOrderKind[] = [
+  'RISK_ASSESSMENT',
+  'TEST_PLAN',
+  'ROLLBACK_PLAN',
+  'IMPLEMENTATION_PLAN',
+];
 export const CHANGE_OUTCOMES = ['SUCCESSFUL', 'FAILED', 'ROLLED_BACK'] as const;
 
 // ── Releases ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -79,7 +112,9 @@ export type Urgency = (typeof URGENCIES)[number];
  * table gives the diagonal (Severe/Immediate = 0 … None/Negotiated = 4); off the diagonal the priority is the mean of
  * the two levels rounded towards the less urgent one, so priority 0 needs both severe impact and immediate urgency.
  */
-export const DEFAULT_PRIORITY_MATRIX: number[][] = IMPACTS.map((_, i) => URGENCIES.map((__, u) => Math.ceil((i + u) / 2)));
+export const DEFAULT_PRIORITY_MATRIX: number[][] = IMPACTS.map((_, i) =>
+  URGENCIES.map((__, u) => Math.ceil((i + u) / 2)),
+);
 
 export interface ServiceDeskSettings {
   priorityMatrix: number[][];
@@ -104,7 +139,13 @@ export function priorityOf(settings: ServiceDeskSettings, impact: Impact, urgenc
 }
 
 /** Refuses an illegal transition with the legal ones named, e.g. "CLOSED → ACCEPTED is not allowed; from CLOSED: none". */
-export function assertTransition<S extends string>(what: string, table: Record<S, readonly S[]>, from: S, to: S, field = 'input.to'): void {
+export function assertTransition<S extends string>(
+  what: string,
+  table: Record<S, readonly S[]>,
+  from: S,
+  to: S,
+  field = 'input.to',
+): void {
   if (from === to) throw new BadUserInputError(`${what} is already ${to}`, field, { legal: [...table[from]] });
   if (!table[from].includes(to)) {
     const legal = table[from];
@@ -123,11 +164,20 @@ export type ChangeRisk = 'LOW' | 'MEDIUM' | 'HIGH';
  * affected but no customer, or a single customer on a degraded service, MEDIUM; a customer's service down, or
  * three or more services, HIGH. Emergency changes are one level higher (less testing, less time to review).
  */
-export function riskOf(type: ChangeType, services: Array<{ state: string }>, customers: Array<{ services: Array<{ state: string }> }>): ChangeRisk {
+export function riskOf(
+  type: ChangeType,
+  services: Array<{ state: string }>,
+  customers: Array<{ services: Array<{ state: string }> }>,
+): ChangeRisk {
   const levels: ChangeRisk[] = ['LOW', 'MEDIUM', 'HIGH'];
   let level = 0;
   if (services.length > 0) level = 1;
-  if (services.length >= 3 || customers.some((c) => c.services.some((s) => s.state === 'DOWN')) || customers.length >= 2) level = 2;
+  if (
+    services.length >= 3 ||
+    customers.some((c) => c.services.some((s) => s.state === 'DOWN')) ||
+    customers.length >= 2
+  )
+    level = 2;
   if (type === 'EMERGENCY') level = Math.min(2, level + 1);
   return levels[level]!;
 }

@@ -86,7 +86,9 @@ interface DriverDateTime {
  */
 function dateTimeToISO(d: DriverDateTime): string {
   if (typeof d.timeZoneOffsetSeconds !== 'number') return d.toStandardDate().toISOString();
-  const utc = Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, Math.floor(d.nanosecond / 1e6)) - d.timeZoneOffsetSeconds * 1000;
+  const utc =
+    Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second, Math.floor(d.nanosecond / 1e6)) -
+    d.timeZoneOffsetSeconds * 1000;
   const date = new Date(utc);
   // Date.UTC maps years 0–99 to 1900–1999; such dates are not ours to store, but stay exact.
   if (d.year >= 0 && d.year < 100) date.setUTCFullYear(d.year);

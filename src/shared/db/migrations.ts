@@ -53,7 +53,9 @@ export function readMigrations(dir: string): MigrationFile[] {
   migrations.sort((a, b) => a.version - b.version);
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]?.version === migrations[i - 1]?.version) {
-      throw new MigrationError(`two migrations share version ${migrations[i]?.version}: ${migrations[i - 1]?.file}, ${migrations[i]?.file}`);
+      throw new MigrationError(
+        `two migrations share version ${migrations[i]?.version}: ${migrations[i - 1]?.file}, ${migrations[i]?.file}`,
+      );
     }
   }
   return migrations;
@@ -97,7 +99,14 @@ export async function migrate(db: Db, dir: string, options: MigrateOptions = {})
       await db.writeTx((tx) => tx.run(statement), { operation: `migrate ${migration.file}` });
     }
     await db.writeTx(
-      (tx) => tx.run(RECORD, { ledger, version: migration.version, name: migration.name, file: migration.file, checksum: migration.checksum }),
+      (tx) =>
+        tx.run(RECORD, {
+          ledger,
+          version: migration.version,
+          name: migration.name,
+          file: migration.file,
+          checksum: migration.checksum,
+        }),
       { operation: 'migrate' },
     );
     applied.push(migration.file);

@@ -12,7 +12,11 @@ export function selectsOnly(set: SelectionSetNode | undefined, fields: ReadonlyS
   return (
     !!set &&
     set.selections.every((sel) =>
-      sel.kind === Kind.FIELD ? fields.has(sel.name.value) && !sel.selectionSet : sel.kind === Kind.INLINE_FRAGMENT ? selectsOnly(sel.selectionSet, fields) : false,
+      sel.kind === Kind.FIELD
+        ? fields.has(sel.name.value) && !sel.selectionSet
+        : sel.kind === Kind.INLINE_FRAGMENT
+          ? selectsOnly(sel.selectionSet, fields)
+          : false,
     )
   );
 }
@@ -20,7 +24,11 @@ export function selectsOnly(set: SelectionSetNode | undefined, fields: ReadonlyS
 const verdicts = new WeakMap<object, Map<string, boolean>>();
 
 /** Caches `decide(fieldNodes)` per field-node list and question. */
-export function decided(info: GraphQLResolveInfo, question: string, decide: (nodes: readonly FieldNode[]) => boolean): boolean {
+export function decided(
+  info: GraphQLResolveInfo,
+  question: string,
+  decide: (nodes: readonly FieldNode[]) => boolean,
+): boolean {
   let byQuestion = verdicts.get(info.fieldNodes);
   if (!byQuestion) verdicts.set(info.fieldNodes, (byQuestion = new Map()));
   let verdict = byQuestion.get(question);
@@ -37,6 +45,12 @@ export function onlySummary(info: GraphQLResolveInfo): boolean {
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
   const asks = (set: SelectionSetNode | undefined): boolean =>
     !!set &&
-    set.selections.some((sel) => (sel.kind === Kind.FIELD ? sel.name.value === name : sel.kind === Kind.INLINE_FRAGMENT ? asks(sel.selectionSet) : true));
+    set.selections.some((sel) =>
+      sel.kind === Kind.FIELD
+        ? sel.name.value === name
+        : sel.kind === Kind.INLINE_FRAGMENT
+          ? asks(sel.selectionSet)
+          : true,
+    );
   return decided(info, `selects:${name}`, (nodes) => nodes.some((n) => asks(n.selectionSet)));
 }

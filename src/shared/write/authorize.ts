@@ -23,7 +23,16 @@ export type Permission =
   | 'servicedesk.admin';
 
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
-  admin: ['cmdb.write', 'cmdb.import', 'cmdb.admin', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve', 'servicedesk.admin'],
+  admin: [
+    'cmdb.write',
+    'cmdb.import',
+    'cmdb.admin',
+    'servicedesk.log',
+    'servicedesk.write',
+    'change.manage',
+    'change.approve',
+    'servicedesk.admin',
+  ],
   editor: ['cmdb.write', 'cmdb.import', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],
   agent: ['servicedesk.log', 'servicedesk.write', 'change.approve'],
   'change-manager': ['servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],

@@ -80,7 +80,12 @@ export async function write<T>(
           before: r.before === undefined ? null : JSON.stringify(r.before),
           after: r.after === undefined ? null : JSON.stringify(r.after),
         }));
-        await tx.run(APPEND_AUDIT, { entries, actor: (actor as Actor).id, operation: operation.name, changeId: operation.changeId ?? null });
+        await tx.run(APPEND_AUDIT, {
+          entries,
+          actor: (actor as Actor).id,
+          operation: operation.name,
+          changeId: operation.changeId ?? null,
+        });
       }
       return value;
     },

@@ -24,13 +24,21 @@ export function naiveLoaders(services: Services): CmdbLoaders {
     const [found] = await db.readTx((tx) => repo.findEntities(tx, [id as string]), { operation: 'naive entity' });
     return [found ?? null];
   }, ONE_AT_A_TIME);
-  const relationships = new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
-    await db.readTx((tx) => repo.findRelationships(tx, [id as string]), { operation: 'naive relationships' }),
-  ], ONE_AT_A_TIME);
+  const relationships = new DataLoader<string, repo.RelationshipRow[]>(
+    async ([id]) => [
+      await db.readTx((tx) => repo.findRelationships(tx, [id as string]), { operation: 'naive relationships' }),
+    ],
+    ONE_AT_A_TIME,
+  );
   const summaries = (withProperties: boolean): DataLoader<string, repo.RelationshipRow[]> =>
-    new DataLoader<string, repo.RelationshipRow[]>(async ([id]) => [
-      await db.readTx((tx) => repo.findRelationshipSummaries(tx, [id as string], withProperties), { operation: 'naive relationship summaries' }),
-    ], ONE_AT_A_TIME);
+    new DataLoader<string, repo.RelationshipRow[]>(
+      async ([id]) => [
+        await db.readTx((tx) => repo.findRelationshipSummaries(tx, [id as string], withProperties), {
+          operation: 'naive relationship summaries',
+        }),
+      ],
+      ONE_AT_A_TIME,
+    );
   const relationshipSummaries = summaries(true);
   const bareRelationshipSummaries = summaries(false);
   const entityAt = new DataLoader<string, EntityRecord | null>(async ([key]) => {
@@ -40,7 +48,9 @@ export function naiveLoaders(services: Services): CmdbLoaders {
   }, ONE_AT_A_TIME);
   const relationshipsAt = new DataLoader<string, repo.RelationshipRow[]>(async ([key]) => {
     const [at, id] = splitKey(key as string);
-    const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, [id], at), { operation: 'naive relationships as of' });
+    const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, [id], at), {
+      operation: 'naive relationships as of',
+    });
     return [rows.map((r) => ({ ...r, other: { ...r.other, asOf: at }, asOf: at }))];
   }, ONE_AT_A_TIME);
   return { entity, relationships, relationshipSummaries, bareRelationshipSummaries, entityAt, relationshipsAt };
@@ -48,5 +58,10 @@ export function naiveLoaders(services: Services): CmdbLoaders {
 
 /** A request context like `contextFor`, with the unbatched loaders. */
 export function naiveContext(services: Services, actor: Actor | null): GraphQLContext {
-  return { actor, services, loaders: naiveLoaders(services), ticketLoaders: createTicketLoaders(services.tickets, services.changes) };
+  return {
+    actor,
+    services,
+    loaders: naiveLoaders(services),
+    ticketLoaders: createTicketLoaders(services.tickets, services.changes),
+  };
 }

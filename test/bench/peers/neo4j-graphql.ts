@@ -21,13 +21,16 @@ export interface RelField {
 
 export function relationshipFields(types: readonly RelationshipTypeDef[]): RelField[] {
   const fields: RelField[] = [];
-  const isParty = (classes: readonly string[]): boolean => classes.every((c) => ['Organization', 'Group', 'Person'].includes(c));
+  const isParty = (classes: readonly string[]): boolean =>
+    classes.every((c) => ['Organization', 'Group', 'Person'].includes(c));
   for (const t of types) {
     const fromParty = isParty(t.from);
     const toParty = isParty(t.to);
     if (fromParty && toParty) continue; // party to party (MEMBER_OF_GROUP): never on a CI
-    if (!fromParty) fields.push({ field: `${camel(t.name)}Out`, type: t.name, outgoing: true, target: toParty ? 'Party' : 'CI' });
-    if (!toParty) fields.push({ field: `${camel(t.name)}In`, type: t.name, outgoing: false, target: fromParty ? 'Party' : 'CI' });
+    if (!fromParty)
+      fields.push({ field: `${camel(t.name)}Out`, type: t.name, outgoing: true, target: toParty ? 'Party' : 'CI' });
+    if (!toParty)
+      fields.push({ field: `${camel(t.name)}In`, type: t.name, outgoing: false, target: fromParty ? 'Party' : 'CI' });
   }
   return fields;
 }
@@ -71,7 +74,10 @@ export interface Neo4jGraphQLPeer {
   reachQuery: string;
 }
 
-export async function createNeo4jGraphQLPeer(driver: Driver, types: readonly RelationshipTypeDef[]): Promise<Neo4jGraphQLPeer> {
+export async function createNeo4jGraphQLPeer(
+  driver: Driver,
+  types: readonly RelationshipTypeDef[],
+): Promise<Neo4jGraphQLPeer> {
   const fields = relationshipFields(types);
   const lib = new Neo4jGraphQL({ typeDefs: typeDefs(fields), driver });
   const schema = await lib.getSchema();
@@ -83,7 +89,8 @@ export async function createNeo4jGraphQLPeer(driver: Driver, types: readonly Rel
     if (errors.length) throw new Error(`@neo4j/graphql validation: ${errors.map((e) => e.message).join('; ')}`);
     cache.set(source, document);
     const result = await execute({ schema, document, variableValues: variables, contextValue: {} });
-    if (result.errors?.length) throw new Error(`@neo4j/graphql errors: ${result.errors.map((e) => e.message).join('; ')}`);
+    if (result.errors?.length)
+      throw new Error(`@neo4j/graphql errors: ${result.errors.map((e) => e.message).join('; ')}`);
     return result.data as Record<string, any>;
   };
   return {

@@ -38,7 +38,8 @@ function binDirs(): string[] {
 export function findOrInstallPostgres(log: (line: string) => void = () => undefined): string {
   const found = binDirs();
   if (found[0]) return found[0];
-  if (process.getuid?.() !== 0) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql and not root: install postgresql-15');
+  if (process.getuid?.() !== 0)
+    throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql and not root: install postgresql-15');
   log('postgres: not installed; apt-get install postgresql-15 (once)');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
@@ -102,7 +103,12 @@ export async function startPostgres(log: (line: string) => void = () => undefine
       '',
     ].join('\n'),
   );
-  if (asRoot) chownSync(join(dir, 'extra.conf'), Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  if (asRoot)
+    chownSync(
+      join(dir, 'extra.conf'),
+      Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    );
   writeFileSync(join(dataDir, 'postgresql.auto.conf'), `include '${join(dir, 'extra.conf')}'\n`, { flag: 'a' });
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   log(`postgres: ${version} on 127.0.0.1:${port} (${dataDir})`);
@@ -119,7 +125,8 @@ export async function startPostgres(log: (line: string) => void = () => undefine
     }
   };
   process.once('exit', () => {
-    if (!stopped) spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'immediate', 'stop']);
+    if (!stopped)
+      spawnSync('runuser', ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'immediate', 'stop']);
   });
   return { version, port, dataDir, pool, stop };
 }
@@ -177,7 +184,13 @@ ANALYZE;
 `;
 
 /** Loads the same entities and relationships (ids included) in batches of parameter arrays. */
-export async function loadPostgres(pool: pg.Pool, types: readonly RelationshipTypeDef[], entities: EntityRow[], edges: EdgeRow[], changes: Array<{ ciId: string; at: string }>): Promise<void> {
+export async function loadPostgres(
+  pool: pg.Pool,
+  types: readonly RelationshipTypeDef[],
+  entities: EntityRow[],
+  edges: EdgeRow[],
+  changes: Array<{ ciId: string; at: string }>,
+): Promise<void> {
   await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
   await pool.query(SCHEMA);
   await pool.query('INSERT INTO rel_type SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[])', [
@@ -205,11 +218,18 @@ export async function loadPostgres(pool: pg.Pool, types: readonly RelationshipTy
   }
   for (let i = 0; i < edges.length; i += BATCH) {
     const b = edges.slice(i, i + BATCH);
-    await pool.query('INSERT INTO rel SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [b.map((e) => e.type), b.map((e) => e.fromId), b.map((e) => e.toId)]);
+    await pool.query('INSERT INTO rel SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [
+      b.map((e) => e.type),
+      b.map((e) => e.fromId),
+      b.map((e) => e.toId),
+    ]);
   }
   for (let i = 0; i < changes.length; i += BATCH) {
     const b = changes.slice(i, i + BATCH);
-    await pool.query('INSERT INTO ci_change SELECT * FROM unnest($1::text[], $2::timestamptz[])', [b.map((c) => c.ciId), b.map((c) => c.at)]);
+    await pool.query('INSERT INTO ci_change SELECT * FROM unnest($1::text[], $2::timestamptz[])', [
+      b.map((c) => c.ciId),
+      b.map((c) => c.at),
+    ]);
   }
   await pool.query(INDEXES);
 }
@@ -237,7 +257,10 @@ export async function pgImpact(db: Queryable, ids: string[], maxDepth: number): 
 }
 
 /** Subscribers of the affected services (what the impact answer's affectedCustomers needs). */
-export async function pgSubscribers(db: Queryable, ids: string[]): Promise<Array<{ customerId: string; serviceIds: string[] }>> {
+export async function pgSubscribers(
+  db: Queryable,
+  ids: string[],
+): Promise<Array<{ customerId: string; serviceIds: string[] }>> {
   const r = await db.query<{ customer_id: string; service_ids: string[] }>(
     `SELECT o.id AS customer_id, array_agg(s.id) AS service_ids
      FROM entity s JOIN rel r ON r.to_id = s.id AND r.type = 'SUBSCRIBES_TO' JOIN entity o ON o.id = r.from_id
@@ -284,7 +307,13 @@ export interface PgCandidate {
  * scored as ServiceGraph does — 0.6 × share of symptoms explained + 0.25 / (1 + mean hops) + 0.15 × recent changes
  * (two or more count fully) — best first.
  */
-export async function pgRootCause(db: Queryable, symptoms: string[], since: string, maxDepth: number, limit: number): Promise<PgCandidate[]> {
+export async function pgRootCause(
+  db: Queryable,
+  symptoms: string[],
+  since: string,
+  maxDepth: number,
+  limit: number,
+): Promise<PgCandidate[]> {
   const r = await db.query<{ id: string; explains: string; score: string }>(
     `WITH RECURSIVE up(symptom, id, depth) AS (
        SELECT e.id, e.id, 0 FROM entity e WHERE e.id = ANY($1::text[]) AND e.kind = 'ci'
@@ -317,7 +346,11 @@ export interface PageRow {
   name: string;
   class: string;
   status: string;
-  relationships: Array<{ type: string; outgoing: boolean; ci: { id: string; name: string; class: string; status: string } | null }>;
+  relationships: Array<{
+    type: string;
+    outgoing: boolean;
+    ci: { id: string; name: string; class: string; status: string } | null;
+  }>;
 }
 
 /** A page of CIs in (name, id) order with every relationship and the related CI (null for a party end). */
