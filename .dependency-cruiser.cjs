@@ -31,7 +31,13 @@ module.exports = {
       name: 'resolvers-wired-by-server',
       severity: 'error',
       comment: 'Resolvers and loaders are wired by src/server only; an index exports services, ports and types.',
-      from: { pathNot: ['^src/server/', '^test/'] },
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/[^/]+/[^/]+\\.(resolvers|loaders)\\.ts$', pathNot: '^src/modules/$1/' },
+    },
+    {
+      name: 'resolvers-wired-by-server-only',
+      severity: 'error',
+      from: { path: '^(src|seed)/', pathNot: ['^src/server/', '^src/modules/', '^src/context\\.ts$'] },
       to: { path: '^src/modules/[^/]+/[^/]+\\.(resolvers|loaders)\\.ts$' },
     },
     {

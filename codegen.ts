@@ -7,7 +7,7 @@ const config: CodegenConfig = {
     'src/generated/graphql.ts': {
       plugins: ['typescript', 'typescript-resolvers'],
       config: {
-        contextType: '../server/context#GraphQLContext',
+        contextType: '../context#GraphQLContext',
         useTypeImports: true,
         strictScalars: true,
         enumsAsTypes: true,

@@ -9,7 +9,7 @@
  * any other feed and can be loaded again without creating duplicates.
  */
 import type { ImportData, ImportItemData, ImportRelationData, ImportResult } from '../src/modules/cmdb';
-import type { Services } from '../src/server/context';
+import type { Services } from '../src/context';
 
 type Attrs = Record<string, string | number | boolean | string[]>;
 type Names = string | readonly string[];

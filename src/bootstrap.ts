@@ -5,7 +5,7 @@ import { createDriver, Db, migrate } from './shared/db';
 import { PROJECT_ROOT, startLocalNeo4j } from './tools/neo4j-local';
 import { devInstanceOptions } from './tools/dev-instance';
 import { buildServices } from './server/services';
-import type { Services } from './server/context';
+import type { Services } from './context';
 
 export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
 

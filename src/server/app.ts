@@ -4,13 +4,15 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { createCmdbLoaders, cmdbResolvers } from '../modules/cmdb';
-import { analysisResolvers } from '../modules/analysis';
-import { historyResolvers } from '../modules/history';
-import { createTicketLoaders, servicedeskResolvers } from '../modules/servicedesk';
+import { createCmdbLoaders } from '../modules/cmdb/cmdb.loaders';
+import { cmdbResolvers } from '../modules/cmdb/cmdb.resolvers';
+import { analysisResolvers } from '../modules/analysis/analysis.resolvers';
+import { historyResolvers } from '../modules/history/history.resolvers';
+import { createTicketLoaders } from '../modules/servicedesk/servicedesk.loaders';
+import { servicedeskResolvers } from '../modules/servicedesk/servicedesk.resolvers';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
-import type { GraphQLContext, Services } from './context';
+import type { GraphQLContext, Services } from '../context';
 import { formatError } from './format-error';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { loadTypeDefs } from './schema';

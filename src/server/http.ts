@@ -2,7 +2,7 @@
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { ApolloServer } from '@apollo/server';
 import { actorFromHeaders, contextFor, createApollo } from './app';
-import type { GraphQLContext, Services } from './context';
+import type { GraphQLContext, Services } from '../context';
 
 export interface HttpServer {
   url: string;

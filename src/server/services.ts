@@ -4,7 +4,7 @@ import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../mod
 import { AnalysisService } from '../modules/analysis';
 import { HistoryService } from '../modules/history';
 import { ChangeService, TicketService } from '../modules/servicedesk';
-import type { Services } from './context';
+import type { Services } from '../context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
   const registries = new RegistryStore(db);

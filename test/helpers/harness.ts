@@ -8,7 +8,7 @@ import { MIGRATIONS_DIR } from '../../src/bootstrap';
 import { createDriver, Db, migrate } from '../../src/shared/db';
 import { contextFor, createApollo } from '../../src/server/app';
 import { buildServices } from '../../src/server/services';
-import type { Services } from '../../src/server/context';
+import type { Services } from '../../src/context';
 import type { Actor } from '../../src/shared/write';
 
 export const EDITOR: Actor = { id: 'test-editor', roles: ['editor'] };

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { onlySummary, selects } from '../../shared/graphql/lookahead';
 import type { RelationshipTypeName, Resolvers } from '../../generated/graphql';
-import type { GraphQLContext } from '../../server/context';
+import type { GraphQLContext } from '../../context';
 import { summaryEntity, type EntityRecord } from '../cmdb';
 import type { CISummary, Summaries } from './analysis.service';
 

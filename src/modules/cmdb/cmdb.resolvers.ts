@@ -3,7 +3,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Resolvers, RelationshipTypeName } from '../../generated/graphql';
 import { SUMMARY_FIELDS, decided, onlySummary, selectsOnly } from '../../shared/graphql/lookahead';
 import { BadUserInputError } from '../../shared/errors';
-import type { GraphQLContext } from '../../server/context';
+import type { GraphQLContext } from '../../context';
 import type { CIListFilter } from './cmdb.repository';
 import * as repo from './cmdb.repository';
 import type { EntityRecord, RelationshipView } from './cmdb.types';

@@ -8,8 +8,6 @@ export {
   type ImportRelationData,
   type ImportRef,
 } from './import.service';
-export { createCmdbLoaders, type CmdbLoaders } from './cmdb.loaders';
-export { cmdbResolvers } from './cmdb.resolvers';
 export type { EntityRecord, RelationshipView } from './cmdb.types';
 export {
   countEntities,

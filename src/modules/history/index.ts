@@ -1,2 +1,1 @@
 export { HistoryService, checksumOf } from './history.service';
-export { historyResolvers } from './history.resolvers';

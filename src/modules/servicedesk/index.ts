@@ -1,7 +1,5 @@
 export { TicketService, SERVICE_CLASSES } from './tickets.service';
 export { ChangeService } from './change.service';
-export { createTicketLoaders, type TicketLoaders } from './servicedesk.loaders';
-export { servicedeskResolvers } from './servicedesk.resolvers';
 export type { TicketRecord, JournalRow, CatalogItemRow } from './tickets.repository';
 export type { BlackoutRow, DeploymentRow, WorkOrderRow, ApprovalRow } from './change.repository';
 export type { SuggestionsRecord, QueueEntryRecord } from './tickets.service';

@@ -1,6 +1,6 @@
 /** GraphQL resolvers of the service desk: thin, over the services and the per-request loaders. */
 import type { Resolvers } from '../../generated/graphql';
-import type { GraphQLContext } from '../../server/context';
+import type { GraphQLContext } from '../../context';
 import type { EntityRecord } from '../cmdb';
 import type { TicketRecord } from './tickets.repository';
 

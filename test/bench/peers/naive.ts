@@ -4,9 +4,9 @@
  * repository-level Cypher (findEntities / findRelationships / their as-of forms) for one id, in its own transaction.
  */
 import DataLoader from 'dataloader';
-import { createTicketLoaders } from '../../../src/modules/servicedesk';
-import type { GraphQLContext, Services } from '../../../src/server/context';
-import type { CmdbLoaders } from '../../../src/modules/cmdb';
+import { createTicketLoaders } from '../../../src/modules/servicedesk/servicedesk.loaders';
+import type { GraphQLContext, Services } from '../../../src/context';
+import type { CmdbLoaders } from '../../../src/modules/cmdb/cmdb.loaders';
 import * as repo from '../../../src/modules/cmdb/cmdb.repository';
 import type { EntityRecord } from '../../../src/modules/cmdb';
 import type { Actor } from '../../../src/shared/write';
