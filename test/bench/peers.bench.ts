@@ -159,8 +159,8 @@ interface ScenarioDef<I> {
   systems: SystemRun<I>[];
   /**
    * What of a system's answer the check needs, taken right after that system's run (outside its timing). A hub's
-   * answers are thousands of objects per system: kept whole until the round's check, every later system of the round
-   * ran with them live (its scavenges copied them, the largest allocator paid most), so they are reduced at once.
+   * answers are thousands of objects per system: kept whole until the round's check, they would stay live while every
+   * later system of the round runs (its scavenges copy them, and the largest allocator pays most).
    */
   reduce?: (system: string, value: unknown) => unknown;
   /** Compares the answers of one input; throws AnswerMismatch on any disagreement. */

@@ -72,11 +72,12 @@ const DIFF = `query ($id: ID!) { baselineDiff(from: { baselineId: $id }, to: {})
   counts { addedCIs removedCIs changedCIs addedRelationships removedRelationships }
   changedCIs { ci { id name } changes { field before after } } addedRelationships { type } removedRelationships { type } } }`;
 
-/** Budgets: statements per operation, whatever the size of the answer. */
-// Measured when the budgets were set (2026-11-22): each is the count then; raise one only for a deliberate change
-// (rootCauseCandidates 4 → 5: open incidents and known errors on the candidates are read too; 5 → 4: the CIs of
-// the answer come from the statement that reads the symptoms' paths, not from a second load; impactAnalysis 4 → 3:
-// the subscriptions of the closure's services come with the closure).
+/**
+ * Budgets: statements per operation, whatever the size of the answer. Each is the count the operation sends; raise one
+ * only for a deliberate change. impactAnalysis reads the subscriptions of the closure's services with the closure;
+ * rootCauseCandidates reads the symptoms' paths (which also answer the CIs) and the open incidents and known errors on
+ * the candidates.
+ */
 const BUDGET = {
   ci: 3,
   cis: 3,
