@@ -54,10 +54,17 @@ module.exports = {
       to: { path: '^src/tools/' },
     },
     {
-      name: 'service-does-not-import-seed-or-tests',
+      name: 'service-does-not-import-seed',
       severity: 'error',
-      from: { path: '^src/' },
-      to: { path: '^(seed|test)/' },
+      comment: 'The seed is loaded by the launcher and the CLIs in src/tools, never by the service.',
+      from: { path: '^src/', pathNot: '^src/tools/' },
+      to: { path: '^seed/' },
+    },
+    {
+      name: 'production-does-not-import-tests',
+      severity: 'error',
+      from: { path: '^(src|seed)/' },
+      to: { path: '^test/' },
     },
     {
       name: 'shared-is-a-floor',

@@ -7,7 +7,7 @@
  * Connects like `npm start` (the local Neo4j unless NEO4J_URI is set) and applies migrations first.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { bootstrap } from '../src/bootstrap';
+import { bootstrap } from '../src/tools/connect';
 import type { ImportData, ImportProgress, ImportResult } from '../src/modules/cmdb';
 import { demoDataset, loadDemo } from './demo';
 import { syntheticDataset } from './synthetic';

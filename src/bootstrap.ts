@@ -1,13 +1,9 @@
-/** Connects to Neo4j (starting the local one when NEO4J_URI is unset) and applies migrations. */
-import { join } from 'node:path';
-import { loadConfig, type Config } from './config';
-import { createDriver, Db, migrate } from './shared/db';
-import { PROJECT_ROOT, startLocalNeo4j } from './tools/neo4j-local';
-import { devInstanceOptions } from './tools/dev-instance';
-import { buildServices } from './server/services';
+/** Opens the runtime on a running Neo4j: driver, migrations, services. Starting a local server is tools/' job. */
+import type { Config } from './config';
 import type { Services } from './context';
-
-export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'migrations');
+import { MIGRATIONS_DIR } from './paths';
+import { buildServices } from './server/services';
+import { createDriver, Db, migrate } from './shared/db';
 
 export interface Runtime {
   config: Config;
@@ -15,23 +11,19 @@ export interface Runtime {
   services: Services;
 }
 
-export async function connect(log: (line: string) => void = console.log): Promise<{ config: Config; db: Db }> {
-  const config = loadConfig();
-  let uri = config.NEO4J_URI;
-  if (!uri) {
-    const state = await startLocalNeo4j({ ...devInstanceOptions(), log });
-    uri = state.uri;
-  }
+/** A Db on `uri` (the configured NEO4J_URI unless given), connectivity checked. */
+export async function openDb(config: Config, uri = config.NEO4J_URI): Promise<Db> {
+  if (!uri) throw new Error('NEO4J_URI is not set: point it at a Neo4j 5.26 server (npm start starts a local one)');
   const db = new Db(
     createDriver({ uri, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD }),
     config.NEO4J_DATABASE,
   );
   await db.driver.verifyConnectivity();
-  return { config, db };
+  return db;
 }
 
-export async function bootstrap(log: (line: string) => void = console.log): Promise<Runtime> {
-  const { config, db } = await connect(log);
+/** Migrations applied, services built. */
+export async function openRuntime(config: Config, db: Db, log: (line: string) => void = console.log): Promise<Runtime> {
   const report = await migrate(db, MIGRATIONS_DIR, { log });
   log(`migrations: ${report.applied.length} applied, ${report.alreadyApplied} already applied`);
   return { config, db, services: buildServices(db, config) };

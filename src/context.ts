@@ -8,10 +8,20 @@ import type { CmdbService, ImportService, RegistryStore } from './modules/cmdb';
 import type { CmdbLoaders } from './modules/cmdb/cmdb.loaders';
 import type { AnalysisService } from './modules/analysis';
 import type { HistoryService } from './modules/history';
-import type { ChangeService, TicketService } from './modules/servicedesk';
-import type { TicketLoaders } from './modules/servicedesk/servicedesk.loaders';
+import type { TicketService } from './modules/tickets';
+import type { TicketLoaders } from './modules/tickets/tickets.loaders';
+import type { ChangeService } from './modules/change';
+import type { ChangeLoaders } from './modules/change/change.loaders';
+
+/** What the service knows about itself and its database (serverInfo, readiness). */
+export interface SystemService {
+  neo4jVersion(): Promise<string>;
+  /** True when the database answers a read. */
+  ready(): Promise<boolean>;
+}
 
 export interface Services {
+  system: SystemService;
   db: Db;
   registries: RegistryStore;
   cmdb: CmdbService;
@@ -28,4 +38,5 @@ export interface GraphQLContext {
   services: Services;
   loaders: CmdbLoaders;
   ticketLoaders: TicketLoaders;
+  changeLoaders: ChangeLoaders;
 }

@@ -1,15 +1,14 @@
-/** `npm start`: Neo4j (local unless NEO4J_URI), migrations, demo data when empty, then GraphQL over HTTP. */
-import { bootstrap } from './bootstrap';
-import { countEntities } from './modules/cmdb';
-import { startHttp } from './server/http';
-import { loadDemo } from '../seed/demo';
+/**
+ * The service: migrations, then GraphQL over HTTP on a running Neo4j (NEO4J_URI). `npm start` runs it through
+ * src/tools/start.ts, which first starts a local Neo4j when NEO4J_URI is unset and loads the demo CMDB.
+ */
+import { openDb, openRuntime, type Runtime } from './bootstrap';
+import { loadConfig } from './config';
+import { startHttp, type HttpServer } from './server/http';
 
-async function main(): Promise<void> {
-  const { config, db, services } = await bootstrap();
-  if (config.LOAD_DEMO && (await db.readTx((tx) => countEntities(tx))) === 0) {
-    const result = await loadDemo(services);
-    console.log(`demo CMDB loaded: ${result.created} records, ${result.relationsCreated} relationships`);
-  }
+/** Serves `runtime` over HTTP until SIGINT or SIGTERM, then closes the HTTP server and the driver. */
+export async function serve(runtime: Runtime): Promise<HttpServer> {
+  const { config, db, services } = runtime;
   const http = await startHttp(services, { host: config.HOST, port: config.PORT, defaultRoles: config.defaultRoles });
   console.log(`ServiceGraph GraphQL ready at ${http.url}  (writes need an X-Actor header)`);
   const shutdown = async (): Promise<void> => {
@@ -17,11 +16,20 @@ async function main(): Promise<void> {
     await db.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  return http;
 }
 
-main().catch((error: unknown) => {
+export function exitOnError(error: unknown): never {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
-});
+}
+
+if (require.main === module) {
+  const config = loadConfig();
+  openDb(config)
+    .then((db) => openRuntime(config, db))
+    .then(serve)
+    .catch(exitOnError);
+}

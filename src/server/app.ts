@@ -1,5 +1,5 @@
 /** Apollo Server over the composed schema; `contextFor` builds the per-request context (actor, loaders). */
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -8,8 +8,10 @@ import { createCmdbLoaders } from '../modules/cmdb/cmdb.loaders';
 import { cmdbResolvers } from '../modules/cmdb/cmdb.resolvers';
 import { analysisResolvers } from '../modules/analysis/analysis.resolvers';
 import { historyResolvers } from '../modules/history/history.resolvers';
-import { createTicketLoaders } from '../modules/servicedesk/servicedesk.loaders';
-import { servicedeskResolvers } from '../modules/servicedesk/servicedesk.resolvers';
+import { createTicketLoaders } from '../modules/tickets/tickets.loaders';
+import { ticketResolvers } from '../modules/tickets/tickets.resolvers';
+import { createChangeLoaders } from '../modules/change/change.loaders';
+import { changeResolvers } from '../modules/change/change.resolvers';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
 import type { GraphQLContext, Services } from '../context';
@@ -25,18 +27,17 @@ export function buildResolvers(): Resolvers[] {
     DateTime: DateTimeScalar,
     JSON: JSONScalar,
     Query: {
-      serverInfo: async (_, __, ctx) => {
-        const rows = await ctx.services.db.read(
-          "CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' RETURN versions[0] AS version",
-        );
-        return { version: SERVICE_VERSION, neo4jVersion: String(rows[0]?.version ?? 'unknown') };
-      },
+      serverInfo: async (_, __, ctx) => ({
+        version: SERVICE_VERSION,
+        neo4jVersion: await ctx.services.system.neo4jVersion(),
+      }),
     },
   };
-  return [common, cmdbResolvers, analysisResolvers, historyResolvers, servicedeskResolvers];
+  return [common, cmdbResolvers, analysisResolvers, historyResolvers, ticketResolvers, changeResolvers];
 }
 
-export function createApollo(): ApolloServer<GraphQLContext> {
+/** The Apollo server; `plugins` adds host-specific ones (the HTTP host's drain plugin). */
+export function createApollo(plugins: ApolloServerPlugin<GraphQLContext>[] = []): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     typeDefs: loadTypeDefs(),
     resolvers: buildResolvers() as never,
@@ -48,7 +49,7 @@ export function createApollo(): ApolloServer<GraphQLContext> {
     introspection: true,
     // No cache hints are used; the cache-control plugin would otherwise wrap every field resolver (a hub's impact
     // answer resolves tens of thousands of fields).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...plugins],
   });
 }
 
@@ -75,6 +76,7 @@ export function contextFor(services: Services, actor: Actor | null): GraphQLCont
     actor,
     services,
     loaders: createCmdbLoaders(services.db),
-    ticketLoaders: createTicketLoaders(services.tickets, services.changes),
+    ticketLoaders: createTicketLoaders(services.tickets),
+    changeLoaders: createChangeLoaders(services.changes),
   };
 }

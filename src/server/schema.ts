@@ -1,9 +1,7 @@
 /** The executable schema: every schema/*.graphql file composed, with every domain's resolvers. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../tools/neo4j-local';
-
-export const SCHEMA_DIR = join(PROJECT_ROOT, 'schema');
+import { SCHEMA_DIR } from '../paths';
 
 export function loadTypeDefs(): string {
   return readdirSync(SCHEMA_DIR)

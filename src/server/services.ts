@@ -1,9 +1,10 @@
 import type { Config } from '../config';
-import type { Db } from '../shared/db';
+import { databaseReady, neo4jVersion, type Db } from '../shared/db';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
 import { AnalysisService } from '../modules/analysis';
 import { HistoryService } from '../modules/history';
-import { ChangeService, TicketService } from '../modules/servicedesk';
+import { TicketService } from '../modules/tickets';
+import { ChangeService } from '../modules/change';
 import type { Services } from '../context';
 
 export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
@@ -18,6 +19,7 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
   cmdb.useChangeGate(changes);
   return {
     db,
+    system: { neo4jVersion: () => neo4jVersion(db), ready: () => databaseReady(db) },
     registries,
     cmdb,
     tickets,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { bootstrap } from '../bootstrap';
+import { bootstrap } from './connect';
 import type { ImportData, ImportProgress } from '../modules/cmdb';
 import { csvToImport, ImportFileError } from '../modules/cmdb/import-file';
 import { AppError } from '../shared/errors';

@@ -1,5 +1,6 @@
 /** `npm run migrate`: applies pending migrations and exits. */
-import { connect, MIGRATIONS_DIR } from '../bootstrap';
+import { connect } from './connect';
+import { MIGRATIONS_DIR } from '../paths';
 import { migrate } from '../shared/db';
 
 async function main(): Promise<void> {

@@ -11,14 +11,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import neo4j from 'neo4j-driver';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../paths';
+import { boltAnswers } from '../shared/db';
 
 export const NEO4J_VERSION = '5.26.30';
 /** APOC core, for path expansion in impact analysis (neo4j/pom.xml pins the same). */
 export const APOC_VERSION = '5.26.19';
 
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 const HOME = join(PROJECT_ROOT, '.neo4j');
 const LIB = join(HOME, 'lib');
 const PLUGINS = join(HOME, 'plugins');
@@ -65,21 +65,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function boltAnswers(uri: string, timeoutMs = 3000): Promise<boolean> {
-  const driver = neo4j.driver(uri, neo4j.auth.basic('neo4j', 'unused'), {
-    connectionTimeout: timeoutMs,
-    logging: { level: 'error', logger: () => undefined },
-  });
-  try {
-    await driver.executeQuery('RETURN 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await driver.close();
   }
 }
 

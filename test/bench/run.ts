@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/tools/neo4j-local';
+import { PROJECT_ROOT } from '../../src/paths';
 import { createHarness } from '../helpers/harness';
 import { provisionNeo4j } from '../helpers/test-neo4j';
 import { benchImport } from './import.bench';

@@ -4,7 +4,7 @@
  */
 import type { GraphQLFormattedError } from 'graphql';
 import neo4j from 'neo4j-driver';
-import { MIGRATIONS_DIR } from '../../src/bootstrap';
+import { MIGRATIONS_DIR } from '../../src/paths';
 import { createDriver, Db, migrate } from '../../src/shared/db';
 import { contextFor, createApollo } from '../../src/server/app';
 import { buildServices } from '../../src/server/services';

@@ -1,4 +1,4 @@
-import { MIGRATIONS_DIR } from '../../src/bootstrap';
+import { MIGRATIONS_DIR } from '../../src/paths';
 import { readMigrations } from '../../src/shared/db';
 import { createHarness, EDITOR, type Harness } from '../helpers/harness';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MIGRATIONS_DIR } from '../../src/bootstrap';
+import { MIGRATIONS_DIR } from '../../src/paths';
 import { migrate, readMigrations } from '../../src/shared/db';
 import { createHarness, type Harness } from '../helpers/harness';
 

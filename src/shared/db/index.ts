@@ -1,2 +1,3 @@
 export * from './db';
 export { migrate, readMigrations, MigrationError, type MigrationReport } from './migrations';
+export { boltAnswers, databaseReady, neo4jVersion } from './probe';

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db';
 import { UnauthenticatedError } from '../errors';
+import { appendAuditEntries } from './audit.repository';
 import { authorize, type Actor, type Permission } from './authorize';
 
 export interface AuditRecord {
@@ -35,13 +36,6 @@ export interface WriteOperation {
   changeId?: string | null;
 }
 
-const APPEND_AUDIT = `
-UNWIND $entries AS e
-CREATE (:AuditEntry {
-  id: e.id, at: datetime.transaction(), actor: $actor, operation: $operation, changeId: $changeId,
-  entityType: e.entityType, entityId: e.entityId, action: e.action, before: e.before, after: e.after
-})`;
-
 /** The checks `write` makes before any work; for operations that must refuse early (before batching, say). */
 export function authorizeWrite(actor: Actor | null, operation: WriteOperation): Actor {
   if (!actor) throw new UnauthenticatedError(`${operation.name} needs an actor: send the X-Actor header`);
@@ -55,7 +49,7 @@ export async function write<T>(
   operation: WriteOperation,
   work: (tx: WriteTx) => Promise<T>,
 ): Promise<T> {
-  authorizeWrite(actor, operation);
+  const writer = authorizeWrite(actor, operation);
   let effects: Array<() => Promise<void> | void> = [];
   const result = await db.writeTx(
     async (tx) => {
@@ -64,7 +58,7 @@ export async function write<T>(
       const writeTx: WriteTx = {
         run: (cypher, params) => tx.run(cypher, params),
         write: (cypher, params) => tx.write(cypher, params),
-        actor: actor as Actor,
+        actor: writer,
         operation: operation.name,
         changeId: operation.changeId ?? null,
         audit: (record) => records.push(record),
@@ -80,16 +74,15 @@ export async function write<T>(
           before: r.before === undefined ? null : JSON.stringify(r.before),
           after: r.after === undefined ? null : JSON.stringify(r.after),
         }));
-        await tx.run(APPEND_AUDIT, {
-          entries,
-          actor: (actor as Actor).id,
+        await appendAuditEntries(tx, entries, {
+          actor: writer.id,
           operation: operation.name,
           changeId: operation.changeId ?? null,
         });
       }
       return value;
     },
-    { operation: operation.name, actor: (actor as Actor).id },
+    { operation: operation.name, actor: writer.id },
   );
   for (const effect of effects) await effect();
   return result;
