@@ -1,11 +1,22 @@
-/** GraphQL over HTTP (Apollo's standalone server): the actor comes from X-Actor / X-Actor-Roles headers. */
-import { startStandaloneServer } from '@apollo/server/standalone';
+/**
+ * The HTTP host (Fastify): GraphQL at /graphql (GET and POST; `/` redirects there), liveness at /healthz and
+ * readiness at /readyz. The actor comes from the X-Actor / X-Actor-Roles headers.
+ */
 import type { ApolloServer } from '@apollo/server';
-import { actorFromHeaders, contextFor, createApollo } from './app';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify from 'fastify';
 import type { GraphQLContext, Services } from '../context';
+import { actorFromHeaders, contextFor, createApollo } from './app';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Large enough for an import document of some thousands of CIs; bigger loads go through `npm run import`. */
+const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export interface HttpServer {
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
   url: string;
+  /** The host's origin, e.g. http://127.0.0.1:4000 */
+  origin: string;
   apollo: ApolloServer<GraphQLContext>;
   stop(): Promise<void>;
 }
@@ -14,10 +25,32 @@ export async function startHttp(
   services: Services,
   options: { host: string; port: number; defaultRoles: string[] },
 ): Promise<HttpServer> {
-  const apollo = createApollo();
-  const { url } = await startStandaloneServer(apollo, {
-    listen: { host: options.host, port: options.port },
-    context: async ({ req }) => contextFor(services, actorFromHeaders(req.headers, options.defaultRoles)),
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
+  const apollo = createApollo([fastifyApolloDrainPlugin(app)]);
+  await apollo.start();
+  await app.register(fastifyApollo(apollo), {
+    path: GRAPHQL_PATH,
+    method: ['GET', 'POST', 'OPTIONS'],
+    context: async (request) => contextFor(services, actorFromHeaders(request.headers, options.defaultRoles)),
   });
-  return { url, apollo, stop: () => apollo.stop() };
+  app.get('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH, 308));
+  app.post('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH, 308));
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await services.system.ready();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
+  });
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  return {
+    url: `${origin}${GRAPHQL_PATH}`,
+    origin,
+    apollo,
+    stop: async () => {
+      await app.close();
+    },
+  };
 }
