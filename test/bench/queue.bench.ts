@@ -8,8 +8,8 @@
  * measured group is compared with the raw answer, so a shape drift fails the bench instead of timing nothing.
  */
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
-import * as ticketsRepo from '../../src/modules/servicedesk/tickets.repository';
-import { OPEN_TICKET_STATUSES } from '../../src/modules/servicedesk';
+import * as ticketsRepo from '../../src/modules/tickets/tickets.repository';
+import { OPEN_TICKET_STATUSES } from '../../src/modules/tickets';
 import { ADMIN, type Harness } from '../helpers/harness';
 import { ms, stat, type Stat } from './analysis.bench';
 

@@ -28,7 +28,7 @@ describe('Cypher index hints', () => {
       expect.arrayContaining([
         'src/modules/cmdb/cmdb.repository.ts',
         'src/modules/analysis/analysis.repository.ts',
-        'src/modules/servicedesk/tickets.repository.ts',
+        'src/modules/tickets/tickets.repository.ts',
         'test/bench/import.bench.ts',
       ]),
     );

@@ -7,7 +7,7 @@ import {
   deploymentViolation,
   priorityOf,
   riskOf,
-} from '../../src/modules/servicedesk/workflow';
+} from '../../src/modules/tickets/workflow';
 
 describe('priority matrix (seed 002)', () => {
   it('gives the manual diagonal and rounds off-diagonal cells towards the less urgent priority', () => {

@@ -4,7 +4,8 @@
  * repository-level Cypher (findEntities / findRelationships / their as-of forms) for one id, in its own transaction.
  */
 import DataLoader from 'dataloader';
-import { createTicketLoaders } from '../../../src/modules/servicedesk/servicedesk.loaders';
+import { createTicketLoaders } from '../../../src/modules/tickets/tickets.loaders';
+import { createChangeLoaders } from '../../../src/modules/change/change.loaders';
 import type { GraphQLContext, Services } from '../../../src/context';
 import type { CmdbLoaders } from '../../../src/modules/cmdb/cmdb.loaders';
 import * as repo from '../../../src/modules/cmdb/cmdb.repository';
@@ -62,6 +63,7 @@ export function naiveContext(services: Services, actor: Actor | null): GraphQLCo
     actor,
     services,
     loaders: naiveLoaders(services),
-    ticketLoaders: createTicketLoaders(services.tickets, services.changes),
+    ticketLoaders: createTicketLoaders(services.tickets),
+    changeLoaders: createChangeLoaders(services.changes),
   };
 }

@@ -1,6 +1,4 @@
-/** Shapes the GraphQL layer maps service-desk types onto (see codegen.ts mappers). */
-import type { BlackoutRow } from './change.repository';
-
+/** Shapes the GraphQL layer maps ticket types onto (see codegen.ts mappers). */
 export interface CustomerLink {
   id: string;
   serviceIds: string[];
@@ -14,9 +12,4 @@ export interface RelatedIncidentRecord {
 export interface ApplicableKnownErrorRecord {
   knownErrorId: string;
   reason: string;
-}
-
-export interface ScheduleRecord {
-  changeIds: string[];
-  blackouts: BlackoutRow[];
 }

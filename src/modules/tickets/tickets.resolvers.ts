@@ -36,60 +36,41 @@ const impacts = {
   affectedCustomers: (t: TicketRecord) => t.customers,
 };
 
-export const servicedeskResolvers: Resolvers = {
+export const ticketResolvers: Resolvers = {
   Query: {
     ticketByNumber: (_, { number }, ctx) => ctx.services.tickets.byNumber(number),
     incident: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Incident'),
-    incidents: (_, { filter, first }, ctx) => ctx.services.tickets.incidents(filter, first),
-    agentQueue: (_, { groupIds, first }, ctx) => ctx.services.tickets.queue(ctx.actor, groupIds, first),
+    incidents: (_, { filter, first }, ctx) => ctx.services.tickets.incidents.list(filter, first),
+    agentQueue: (_, { groupIds, first }, ctx) => ctx.services.tickets.triage.queue(ctx.actor, groupIds, first),
     problem: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Problem'),
     problems: (_, { status, first }, ctx) => ctx.services.tickets.list('Problem', status ?? null, first),
     knownError: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'KnownError'),
-    knownErrors: (_, { filter, first }, ctx) => ctx.services.tickets.searchKnownErrors(filter, first),
+    knownErrors: (_, { filter, first }, ctx) => ctx.services.tickets.problems.searchKnownErrors(filter, first),
     serviceRequest: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'ServiceRequest'),
-    serviceCatalog: (_, { serviceId }, ctx) => ctx.services.tickets.catalog(serviceId),
-    serviceDeskSettings: (_, __, ctx) => ctx.services.tickets.settings(),
-    priorityFor: (_, { impact, urgency }, ctx) => ctx.services.tickets.priorityFor(impact, urgency),
-    change: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Change'),
-    changes: (_, { status, first }, ctx) => ctx.services.changes.list(status, first),
-    changeSchedule: (_, { from, to }, ctx) => ctx.services.changes.schedule(from, to),
-    release: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Release'),
-    releases: (_, { first }, ctx) => ctx.services.tickets.list('Release', null, first),
-    ciReleases: (_, { ciId }, ctx) => ctx.services.changes.ciReleases(ciId),
+    serviceCatalog: (_, { serviceId }, ctx) => ctx.services.tickets.requests.catalog(serviceId),
+    serviceDeskSettings: (_, __, ctx) => ctx.services.tickets.settings.current(),
+    priorityFor: (_, { impact, urgency }, ctx) => ctx.services.tickets.settings.priorityFor(impact, urgency),
   },
   Mutation: {
-    logIncident: (_, { input }, ctx) => ctx.services.tickets.logIncident(ctx.actor, input),
-    updateIncident: (_, { input }, ctx) => ctx.services.tickets.updateIncident(ctx.actor, input),
-    assignIncident: (_, { input }, ctx) => ctx.services.tickets.assign(ctx.actor, input, 'Incident'),
-    transitionIncident: (_, { input }, ctx) => ctx.services.tickets.transition(ctx.actor, input, 'Incident'),
-    linkIncident: (_, { input }, ctx) => ctx.services.tickets.linkIncident(ctx.actor, input),
-    declareMajorIncident: (_, { id }, ctx) => ctx.services.tickets.declareMajor(ctx.actor, id),
-    addNote: (_, { input }, ctx) => ctx.services.tickets.addNote(ctx.actor, input),
-    createProblem: (_, { input }, ctx) => ctx.services.tickets.createProblem(ctx.actor, input),
-    updateProblem: (_, { input }, ctx) => ctx.services.tickets.updateProblem(ctx.actor, input),
+    logIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.logIncident(ctx.actor, input),
+    updateIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.updateIncident(ctx.actor, input),
+    assignIncident: (_, { input }, ctx) => ctx.services.tickets.workflow.assign(ctx.actor, input, 'Incident'),
+    transitionIncident: (_, { input }, ctx) => ctx.services.tickets.workflow.transition(ctx.actor, input, 'Incident'),
+    linkIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.linkIncident(ctx.actor, input),
+    declareMajorIncident: (_, { id }, ctx) => ctx.services.tickets.incidents.declareMajor(ctx.actor, id),
+    addNote: (_, { input }, ctx) => ctx.services.tickets.workflow.addNote(ctx.actor, input),
+    createProblem: (_, { input }, ctx) => ctx.services.tickets.problems.createProblem(ctx.actor, input),
+    updateProblem: (_, { input }, ctx) => ctx.services.tickets.problems.updateProblem(ctx.actor, input),
     linkIncidentsToProblem: (_, { problemId, incidentIds }, ctx) =>
-      ctx.services.tickets.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
-    transitionProblem: (_, { input }, ctx) => ctx.services.tickets.transitionProblem(ctx.actor, input),
-    createCatalogItem: (_, { input }, ctx) => ctx.services.tickets.createCatalogItem(ctx.actor, input),
-    requestItem: (_, { input }, ctx) => ctx.services.tickets.requestItem(ctx.actor, input),
-    decideRequest: (_, { input }, ctx) => ctx.services.tickets.decideRequest(ctx.actor, input),
-    assignRequest: (_, { input }, ctx) => ctx.services.tickets.assign(ctx.actor, input, 'ServiceRequest'),
-    transitionRequest: (_, { input }, ctx) => ctx.services.tickets.transition(ctx.actor, input, 'ServiceRequest'),
-    updateServiceDeskSettings: (_, { input }, ctx) => ctx.services.tickets.updateSettings(ctx.actor, input),
-    createChange: (_, { input }, ctx) => ctx.services.changes.createChange(ctx.actor, input),
-    updateChange: (_, { input }, ctx) => ctx.services.changes.updateChange(ctx.actor, input),
-    setWorkOrder: (_, { input }, ctx) => ctx.services.changes.setWorkOrder(ctx.actor, input),
-    submitChange: (_, { input }, ctx) => ctx.services.changes.submit(ctx.actor, input),
-    approveChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'APPROVED'),
-    rejectChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'REJECTED'),
-    scheduleChange: (_, { id }, ctx) => ctx.services.changes.scheduleChange(ctx.actor, id),
-    startChange: (_, { id }, ctx) => ctx.services.changes.start(ctx.actor, id),
-    completeChange: (_, { input }, ctx) => ctx.services.changes.complete(ctx.actor, input),
-    closeChange: (_, { input }, ctx) => ctx.services.changes.close(ctx.actor, input),
-    cancelChange: (_, { input }, ctx) => ctx.services.changes.cancel(ctx.actor, input),
-    createBlackoutWindow: (_, { input }, ctx) => ctx.services.changes.createBlackout(ctx.actor, input),
-    createRelease: (_, { input }, ctx) => ctx.services.changes.createRelease(ctx.actor, input),
-    deployRelease: (_, { input }, ctx) => ctx.services.changes.deploy(ctx.actor, input),
+      ctx.services.tickets.problems.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
+    transitionProblem: (_, { input }, ctx) => ctx.services.tickets.problems.transitionProblem(ctx.actor, input),
+    createCatalogItem: (_, { input }, ctx) => ctx.services.tickets.requests.createCatalogItem(ctx.actor, input),
+    requestItem: (_, { input }, ctx) => ctx.services.tickets.requests.requestItem(ctx.actor, input),
+    decideRequest: (_, { input }, ctx) => ctx.services.tickets.requests.decideRequest(ctx.actor, input),
+    assignRequest: (_, { input }, ctx) => ctx.services.tickets.workflow.assign(ctx.actor, input, 'ServiceRequest'),
+    transitionRequest: (_, { input }, ctx) =>
+      ctx.services.tickets.workflow.transition(ctx.actor, input, 'ServiceRequest'),
+    updateServiceDeskSettings: (_, { input }, ctx) => ctx.services.tickets.settings.update(ctx.actor, input),
   },
   TicketRef: {
     kind: (t) => t.kind,
@@ -121,7 +102,7 @@ export const servicedeskResolvers: Resolvers = {
     duplicateOf: async (t, _, ctx) => (await tickets(ctx, linked(t, 'DUPLICATE_OF')))[0] ?? null,
     duplicates: (t, _, ctx) => tickets(ctx, backlinked(t, 'DUPLICATE_OF')),
     problems: (t, _, ctx) => tickets(ctx, linked(t, 'CAUSED_BY')),
-    suggestions: (t, _, ctx) => ctx.services.tickets.suggestions(t),
+    suggestions: (t, _, ctx) => ctx.services.tickets.triage.suggestions(t),
     communications: (t, _, ctx) => journal(ctx, t, 'COMMUNICATION'),
     completedAt: (t) => str(t, 'completedAt'),
     closedAt: (t) => str(t, 'closedAt'),
@@ -198,74 +179,5 @@ export const servicedeskResolvers: Resolvers = {
   CatalogItem: {
     service: async (i, _, ctx) => (await entity(ctx, i.serviceId)) as EntityRecord,
     fulfilmentGroup: (i, _, ctx) => entity(ctx, i.groupId),
-  },
-  Change: {
-    ...common,
-    ...impacts,
-    title: (t) => t.title,
-    type: (t) => t.props.type as never,
-    status: (t) => t.status as never,
-    plannedStart: (t) => str(t, 'plannedStart'),
-    plannedEnd: (t) => str(t, 'plannedEnd'),
-    cis: (t, _, ctx) => entities(ctx, t.ciIds),
-    risk: (t) => (t.props.risk ?? 'LOW') as never,
-    workOrders: (t, _, ctx) => ctx.ticketLoaders.workOrders.load(t.id),
-    missingWorkOrders: async (t, _, ctx) => {
-      const present = new Set((await ctx.ticketLoaders.workOrders.load(t.id)).map((w) => w.kind));
-      return (
-        ['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const
-      ).filter((k) => !present.has(k));
-    },
-    approvals: (t, _, ctx) => ctx.ticketLoaders.approvals.load(t.id),
-    conflicts: (t, _, ctx) => ctx.services.changes.conflicts(t),
-    blackouts: (t, _, ctx) => ctx.services.changes.blackouts(t),
-    problems: (t, _, ctx) => tickets(ctx, linked(t, 'RESOLVES')),
-    releases: (t, _, ctx) => tickets(ctx, backlinked(t, 'INCLUDES')),
-    outcome: (t) => (t.props.outcome ?? null) as never,
-    outcomeNotes: (t) => str(t, 'outcomeNotes'),
-    review: (t) => str(t, 'review'),
-    cmdbUpdates: async (t, _, ctx) => {
-      const under = await ctx.services.changes.revisionsUnder(t.id);
-      const byCI = new Map<string, number[]>();
-      for (const u of under) byCI.set(u.ciId, [...(byCI.get(u.ciId) ?? []), u.revision]);
-      const out = [];
-      for (const [ciId, revisions] of byCI)
-        out.push(...(await ctx.services.history.ciHistory(ciId)).filter((r) => revisions.includes(r.revision)));
-      return out;
-    },
-  },
-  WorkOrder: {
-    kind: (w) => w.kind as never,
-  },
-  Approval: {
-    state: (a) => a.state,
-  },
-  BlackoutWindow: {
-    cis: (b, _, ctx) => entities(ctx, b.ciIds),
-  },
-  ChangeSchedule: {
-    changes: (s, _, ctx) => tickets(ctx, s.changeIds),
-    blackouts: (s) => s.blackouts,
-  },
-  ChangeConflict: {
-    change: (c, _, ctx) => ctx.ticketLoaders.ticket.load(c.changeId),
-  },
-  Release: {
-    number: (t) => t.number,
-    name: (t) => t.title,
-    version: (t) => str(t, 'version') as string,
-    pack: (t) => (t.props.pack as string[] | null) ?? [],
-    changes: (t, _, ctx) => tickets(ctx, linked(t, 'INCLUDES')),
-    cis: (t, _, ctx) => entities(ctx, t.ciIds),
-    deployments: (t, _, ctx) => ctx.ticketLoaders.deployments.load(t.id),
-    environment: (t) => (t.status === 'PLANNED' ? null : (t.status as never)),
-    openedBy: (t) => str(t, 'openedBy') ?? 'unknown',
-    openedAt: (t) => str(t, 'openedAt') as string,
-  },
-  Deployment: {
-    environment: (d) => d.environment as never,
-    release: async (d, _, ctx) => (await ctx.ticketLoaders.ticket.load(d.releaseId)) as TicketRecord,
-    change: (d, _, ctx) => (d.changeId ? ctx.ticketLoaders.ticket.load(d.changeId) : null),
-    cis: (d, _, ctx) => entities(ctx, d.ciIds),
   },
 };

@@ -10,12 +10,12 @@ import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from 
 import { write, type Actor, type WriteTx } from '../../shared/write';
 import { parseInput, type ChangeGate, type CmdbService } from '../cmdb';
 import type { AnalysisService, ChangeConflictRecord } from '../analysis';
-import * as changes from './change.repository';
-import * as repo from './tickets.repository';
-import type { TicketRecord } from './tickets.repository';
-import type { TicketService } from './tickets.service';
-import * as v from './servicedesk.validation';
 import {
+  journalEntry as journal,
+  type TicketImpact,
+  type TicketRecord,
+  type TicketService,
+  type TicketStore,
   APPROVED_CHANGE_STATUSES,
   CHANGE_STATUSES,
   CHANGE_TRANSITIONS,
@@ -30,12 +30,12 @@ import {
   type ChangeType,
   type Environment,
   type WorkOrderKind,
-} from './workflow';
-
-const journal = repo.journalEntry;
+} from '../tickets';
+import * as changes from './change.repository';
+import * as v from './change.validation';
 
 /** The change's risk from the impact of taking its CIs down (each customer's services with their states). */
-function riskFromImpact(type: ChangeType, impact: Awaited<ReturnType<TicketService['impactOf']>>): ChangeRisk {
+function riskFromImpact(type: ChangeType, impact: TicketImpact): ChangeRisk {
   const stateOf = new Map(impact.services.map((s) => [s.id, s.state]));
   return riskOf(
     type,
@@ -45,12 +45,16 @@ function riskFromImpact(type: ChangeType, impact: Awaited<ReturnType<TicketServi
 }
 
 export class ChangeService implements ChangeGate {
+  private readonly store: TicketStore;
+
   constructor(
     private readonly db: Db,
     private readonly analysis: AnalysisService,
     private readonly tickets: TicketService,
     private readonly cmdb: CmdbService,
-  ) {}
+  ) {
+    this.store = tickets.store;
+  }
 
   // ── The CMDB's change gate ──────────────────────────────────────────────────────────────────────────────
   async check(
@@ -60,7 +64,7 @@ export class ChangeService implements ChangeGate {
     field: string,
     mode: 'all' | 'any',
   ): Promise<void> {
-    const [c] = await repo.findTickets(tx, [changeId]);
+    const [c] = await this.store.find(tx, [changeId]);
     if (!c || c.kind !== 'Change') throw new BadUserInputError(`change ${changeId} does not exist`, field);
     if (c.status !== 'IMPLEMENTING') {
       throw new BadUserInputError(
@@ -83,6 +87,10 @@ export class ChangeService implements ChangeGate {
     first: number | null | undefined,
   ): Promise<TicketRecord[]> {
     return this.tickets.list('Change', statuses ? [...statuses] : null, first);
+  }
+
+  async releases(first: number | null | undefined): Promise<TicketRecord[]> {
+    return this.tickets.list('Release', null, first);
   }
 
   async workOrders(changeIds: readonly string[]): Promise<changes.WorkOrderRow[]> {
@@ -158,52 +166,40 @@ export class ChangeService implements ChangeGate {
     });
   }
 
-  private async lock(tx: WriteTx, id: string, kind: 'Change' | 'Release'): Promise<TicketRecord> {
-    const t = await repo.lockTicket(tx, id, kind);
-    if (!t) throw new NotFoundError(kind, id);
-    return t;
-  }
-
-  private async reload(tx: Tx, id: string): Promise<TicketRecord> {
-    const [t] = await repo.findTickets(tx, [id]);
-    if (!t) throw new Error(`ticket ${id} vanished`);
-    return t;
-  }
-
   // ── Changes ─────────────────────────────────────────────────────────────────────────────────────────────
   async createChange(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.createChangeSchema, raw);
     await this.db.readTx(
       (tx) =>
-        this.tickets.requireEntities(
+        this.store.requireEntities(
           tx,
           input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
         ),
       { operation: 'createChange' },
     );
-    const impact = await this.tickets.impactOf(input.ciIds, 'DOWN', 'input.ciIds');
+    const impact = await this.store.impactOf(input.ciIds, 'DOWN', 'input.ciIds');
     const risk = riskFromImpact(input.type, impact);
     return write(this.db, actor, { name: 'createChange', permission: 'change.manage' }, async (tx) => {
-      const problems = await this.tickets.requireTickets(tx, input.problemIds, 'Problem', 'input.problemIds');
+      const problems = await this.store.requireTickets(tx, input.problemIds, 'Problem', 'input.problemIds');
       const id = randomUUID();
-      const number = await repo.nextNumber(tx, 'Change');
-      await repo.createTicket(tx, {
-        id,
-        kind: 'Change',
-        number,
-        props: { title: input.title, description: input.description ?? null, type: input.type, status: 'NEW', risk },
+      const number = await this.store.create(tx, id, 'Change', {
+        title: input.title,
+        description: input.description ?? null,
+        type: input.type,
+        status: 'NEW',
+        risk,
       });
       await changes.setWindow(tx, id, input.plannedStart ?? null, input.plannedEnd ?? null);
-      await repo.setLinks(tx, id, 'MODIFIES', input.ciIds);
+      await this.store.setLinks(tx, id, 'MODIFIES', input.ciIds);
       if (problems.length)
-        await repo.setLinks(
+        await this.store.setLinks(
           tx,
           id,
           'RESOLVES',
           problems.map((p) => p.id),
         );
-      await repo.setImpact(tx, id, impact.services, impact.customers);
-      await repo.addJournal(tx, [
+      await this.store.setImpact(tx, id, impact);
+      await this.store.addJournal(tx, [
         journal(
           id,
           'TRANSITION',
@@ -214,7 +210,7 @@ export class ChangeService implements ChangeGate {
         ...problems.map((p) => journal(p.id, 'WORK_NOTE', `change ${number} raised to resolve it`)),
       ]);
       tx.audit({ entityType: 'Change', entityId: id, action: 'create', after: { number, ...input, risk } });
-      return this.reload(tx, id);
+      return this.store.reload(tx, id);
     });
   }
 
@@ -225,16 +221,16 @@ export class ChangeService implements ChangeGate {
     if (input.ciIds) {
       await this.db.readTx(
         (tx) =>
-          this.tickets.requireEntities(
+          this.store.requireEntities(
             tx,
             input.ciIds!.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
           ),
         { operation: 'updateChange' },
       );
     }
-    const impact = input.ciIds ? await this.tickets.impactOf(input.ciIds, 'DOWN', 'input.ciIds') : null;
+    const impact = input.ciIds ? await this.store.impactOf(input.ciIds, 'DOWN', 'input.ciIds') : null;
     return write(this.db, actor, { name: 'updateChange', permission: 'change.manage' }, async (tx) => {
-      const c = await this.lock(tx, input.id, 'Change');
+      const c = await this.store.lock(tx, input.id, 'Change');
       if (c.status !== 'NEW')
         throw new BadUserInputError(
           `change ${c.number} is ${c.status}: it can be edited only while NEW (what the CAB approved stays as approved)`,
@@ -249,10 +245,10 @@ export class ChangeService implements ChangeGate {
         throw new BadUserInputError('must be after plannedStart', 'input.plannedEnd');
       if (impact && input.ciIds) {
         set.risk = riskFromImpact(c.props.type as ChangeType, impact);
-        await repo.setLinks(tx, c.id, 'MODIFIES', input.ciIds);
-        await repo.setImpact(tx, c.id, impact.services, impact.customers);
+        await this.store.setLinks(tx, c.id, 'MODIFIES', input.ciIds);
+        await this.store.setImpact(tx, c.id, impact);
       }
-      await repo.updateTicket(tx, c.id, set);
+      await this.store.update(tx, c.id, set);
       await changes.setWindow(tx, c.id, start ?? null, end ?? null);
       tx.audit({
         entityType: 'Change',
@@ -260,7 +256,7 @@ export class ChangeService implements ChangeGate {
         action: 'update',
         after: { ...set, plannedStart: start, plannedEnd: end, ciIds: input.ciIds },
       });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -272,16 +268,16 @@ export class ChangeService implements ChangeGate {
         'input.kind',
       );
     return write(this.db, actor, { name: 'setWorkOrder', permission: 'change.manage' }, async (tx) => {
-      const c = await this.lock(tx, input.changeId, 'Change');
+      const c = await this.store.lock(tx, input.changeId, 'Change');
       if (c.status !== 'NEW')
         throw new BadUserInputError(
           `change ${c.number} is ${c.status}: work orders are written while it is NEW, before the CAB sees them`,
           'input.changeId',
         );
       await changes.setWorkOrder(tx, c.id, randomUUID(), input.kind, input.content);
-      await repo.updateTicket(tx, c.id, {});
+      await this.store.update(tx, c.id, {});
       tx.audit({ entityType: 'Change', entityId: c.id, action: 'work-order', after: { kind: input.kind } });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -290,9 +286,9 @@ export class ChangeService implements ChangeGate {
     const current = (await this.tickets.tickets([input.id]))[0];
     if (!current || current.kind !== 'Change') throw new NotFoundError('Change', input.id);
     // The CMDB may have moved since the change was raised: its risk is assessed again for the CAB.
-    const impact = await this.tickets.impactOf(current.ciIds, 'DOWN', 'input.id');
+    const impact = await this.store.impactOf(current.ciIds, 'DOWN', 'input.id');
     return write(this.db, actor, { name: 'submitChange', permission: 'change.manage' }, async (tx) => {
-      const c = await this.lock(tx, input.id, 'Change');
+      const c = await this.store.lock(tx, input.id, 'Change');
       const type = c.props.type as ChangeType;
       const to: ChangeStatus = type === 'STANDARD' ? 'AUTHORIZED' : 'ASSESSMENT';
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, to, 'input.id');
@@ -308,9 +304,9 @@ export class ChangeService implements ChangeGate {
           `change ${c.number} has no planned window: set plannedStart and plannedEnd`,
           'input.id',
         );
-      const settings = await this.tickets.settings(tx);
+      const settings = await this.tickets.settings.current(tx);
       const risk = riskFromImpact(type, impact);
-      await repo.setImpact(tx, c.id, impact.services, impact.customers);
+      await this.store.setImpact(tx, c.id, impact);
       const entries = [];
       if (type === 'STANDARD') {
         if (input.approvers.length)
@@ -350,8 +346,8 @@ export class ChangeService implements ChangeGate {
           ),
         );
       }
-      await repo.updateTicket(tx, c.id, { status: to, risk, submittedAt: new Date().toISOString() });
-      await repo.addJournal(tx, entries);
+      await this.store.update(tx, c.id, { status: to, risk, submittedAt: new Date().toISOString() });
+      await this.store.addJournal(tx, entries);
       tx.audit({
         entityType: 'Change',
         entityId: c.id,
@@ -359,7 +355,7 @@ export class ChangeService implements ChangeGate {
         before: { status: c.status },
         after: { status: to, risk, approvers: input.approvers },
       });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -367,7 +363,7 @@ export class ChangeService implements ChangeGate {
     const input = parseInput(v.decisionSchema, raw);
     const op = decision === 'APPROVED' ? 'approveChange' : 'rejectChange';
     return write(this.db, actor, { name: op, permission: 'change.approve' }, async (tx) => {
-      const c = await this.lock(tx, input.id, 'Change');
+      const c = await this.store.lock(tx, input.id, 'Change');
       if (c.status !== 'ASSESSMENT')
         throw new BadUserInputError(
           `change ${c.number} is ${c.status}: approvals are given while it is in ASSESSMENT`,
@@ -415,15 +411,15 @@ export class ChangeService implements ChangeGate {
         );
         entries.push(journal(c.id, 'TRANSITION', 'every approver approved', c.status, status));
       }
-      await repo.updateTicket(tx, c.id, { status });
-      await repo.addJournal(tx, entries);
+      await this.store.update(tx, c.id, { status });
+      await this.store.addJournal(tx, entries);
       tx.audit({
         entityType: 'Change',
         entityId: c.id,
         action: decision === 'APPROVED' ? 'approve' : 'reject',
         after: { approver: tx.actor.id, comment: input.comment, status },
       });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -432,7 +428,7 @@ export class ChangeService implements ChangeGate {
     if (!current || current.kind !== 'Change') throw new NotFoundError('Change', id);
     const conflicts = await this.conflicts(current);
     return write(this.db, actor, { name: 'scheduleChange', permission: 'change.manage' }, async (tx) => {
-      const c = await this.lock(tx, id, 'Change');
+      const c = await this.store.lock(tx, id, 'Change');
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, 'SCHEDULED', 'id');
       const missing = await this.missingWorkOrders(tx, c.id, WORK_ORDER_KINDS);
       if (missing.length)
@@ -462,8 +458,8 @@ export class ChangeService implements ChangeGate {
           ),
         );
       entries.push(journal(c.id, 'TRANSITION', 'on the Forward Schedule of Change', c.status, 'SCHEDULED'));
-      await repo.updateTicket(tx, c.id, { status: 'SCHEDULED' });
-      await repo.addJournal(tx, entries);
+      await this.store.update(tx, c.id, { status: 'SCHEDULED' });
+      await this.store.addJournal(tx, entries);
       tx.audit({
         entityType: 'Change',
         entityId: c.id,
@@ -471,7 +467,7 @@ export class ChangeService implements ChangeGate {
         before: { status: c.status },
         after: { status: 'SCHEDULED', conflicts: conflicts.map((x) => x.changeId) },
       });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -485,10 +481,10 @@ export class ChangeService implements ChangeGate {
     field = 'id',
   ): Promise<TicketRecord> {
     return write(this.db, actor, { name: operation, permission: 'change.manage' }, async (tx) => {
-      const c = await this.lock(tx, id, 'Change');
+      const c = await this.store.lock(tx, id, 'Change');
       assertTransition(`change ${c.number}`, CHANGE_TRANSITIONS, c.status as ChangeStatus, to, field);
-      await repo.updateTicket(tx, c.id, { ...set, status: to });
-      await repo.addJournal(tx, [journal(c.id, 'TRANSITION', text, c.status, to)]);
+      await this.store.update(tx, c.id, { ...set, status: to });
+      await this.store.addJournal(tx, [journal(c.id, 'TRANSITION', text, c.status, to)]);
       tx.audit({
         entityType: 'Change',
         entityId: c.id,
@@ -496,7 +492,7 @@ export class ChangeService implements ChangeGate {
         before: { status: c.status },
         after: { ...set, status: to },
       });
-      return this.reload(tx, c.id);
+      return this.store.reload(tx, c.id);
     });
   }
 
@@ -553,7 +549,7 @@ export class ChangeService implements ChangeGate {
   async createBlackout(actor: Actor | null, raw: unknown): Promise<changes.BlackoutRow> {
     const input = parseInput(v.blackoutSchema, raw);
     return write(this.db, actor, { name: 'createBlackoutWindow', permission: 'change.manage' }, async (tx) => {
-      await this.tickets.requireEntities(
+      await this.store.requireEntities(
         tx,
         input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
       );
@@ -578,31 +574,30 @@ export class ChangeService implements ChangeGate {
   async createRelease(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.createReleaseSchema, raw);
     return write(this.db, actor, { name: 'createRelease', permission: 'servicedesk.write' }, async (tx) => {
-      const linked = await this.tickets.requireTickets(tx, input.changeIds, 'Change', 'input.changeIds');
-      await this.tickets.requireEntities(
+      const linked = await this.store.requireTickets(tx, input.changeIds, 'Change', 'input.changeIds');
+      await this.store.requireEntities(
         tx,
         input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
       );
       const id = randomUUID();
-      const number = await repo.nextNumber(tx, 'Release');
-      await repo.createTicket(tx, {
-        id,
-        kind: 'Release',
-        number,
-        props: { title: input.name, version: input.version, pack: input.pack, status: 'PLANNED' },
+      const number = await this.store.create(tx, id, 'Release', {
+        title: input.name,
+        version: input.version,
+        pack: input.pack,
+        status: 'PLANNED',
       });
-      await repo.setLinks(
+      await this.store.setLinks(
         tx,
         id,
         'INCLUDES',
         linked.map((c) => c.id),
       );
-      await repo.setLinks(tx, id, 'INSTALLS_ON', input.ciIds);
-      await repo.addJournal(tx, [
+      await this.store.setLinks(tx, id, 'INSTALLS_ON', input.ciIds);
+      await this.store.addJournal(tx, [
         journal(id, 'TRANSITION', `release ${input.name} ${input.version} planned`, null, 'PLANNED'),
       ]);
       tx.audit({ entityType: 'Release', entityId: id, action: 'create', after: { number, ...input } });
-      return this.reload(tx, id);
+      return this.store.reload(tx, id);
     });
   }
 
@@ -651,7 +646,7 @@ export class ChangeService implements ChangeGate {
       actor,
       { name: 'deployRelease', permission: 'servicedesk.write', changeId: underChange?.id ?? null },
       async (tx) => {
-        const r = await this.lock(tx, input.id, 'Release');
+        const r = await this.store.lock(tx, input.id, 'Release');
         const deployed = (await changes.deploymentsOf(tx, [r.id])).map((d) => d.environment as Environment);
         const violation = deploymentViolation(deployed, input.environment);
         if (violation)
@@ -679,16 +674,16 @@ export class ChangeService implements ChangeGate {
         const highest = ENVIRONMENTS[
           Math.max(...[...deployed, input.environment].map((e) => ENVIRONMENTS.indexOf(e)))
         ] as Environment;
-        await repo.updateTicket(tx, r.id, { status: highest });
+        await this.store.update(tx, r.id, { status: highest });
         entries.push(journal(r.id, 'TRANSITION', `deployed to ${input.environment}`, r.status, highest));
-        await repo.addJournal(tx, entries);
+        await this.store.addJournal(tx, entries);
         tx.audit({
           entityType: 'Release',
           entityId: r.id,
           action: 'deploy',
           after: { environment: input.environment, changeId: underChange?.id ?? null },
         });
-        return this.reload(tx, r.id);
+        return this.store.reload(tx, r.id);
       },
     );
   }

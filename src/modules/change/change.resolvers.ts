@@ -1,0 +1,128 @@
+/** GraphQL resolvers of change and release management: thin, over the change service and the loaders. */
+import type { Resolvers } from '../../generated/graphql';
+import type { GraphQLContext } from '../../context';
+import type { EntityRecord } from '../cmdb';
+import type { TicketRecord } from '../tickets';
+
+type Ctx = GraphQLContext;
+
+const entities = async (ctx: Ctx, ids: readonly string[]): Promise<EntityRecord[]> =>
+  (await ctx.loaders.entity.loadMany([...ids])).filter((e): e is EntityRecord => !!e && !(e instanceof Error));
+const tickets = async (ctx: Ctx, ids: readonly string[]): Promise<TicketRecord[]> =>
+  (await ctx.ticketLoaders.ticket.loadMany([...ids])).filter((t): t is TicketRecord => !!t && !(t instanceof Error));
+const linked = (t: TicketRecord, type: string): string[] => t.links.filter(([l]) => l === type).map(([, id]) => id);
+const backlinked = (t: TicketRecord, type: string): string[] =>
+  t.backlinks.filter(([l]) => l === type).map(([, id]) => id);
+const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
+  (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
+const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
+const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+
+/** Fields a change shares with every ticket kind. */
+const common = {
+  number: (t: TicketRecord) => t.number,
+  description: (t: TicketRecord) => str(t, 'description'),
+  openedBy: (t: TicketRecord) => str(t, 'openedBy') ?? 'unknown',
+  openedAt: (t: TicketRecord) => str(t, 'openedAt') as string,
+  updatedAt: (t: TicketRecord) => str(t, 'updatedAt') as string,
+  workNotes: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'WORK_NOTE'),
+  comments: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'COMMENT'),
+  transitions: (t: TicketRecord, _: unknown, ctx: Ctx) => journal(ctx, t, 'TRANSITION'),
+  affectedServices: (t: TicketRecord) => t.services,
+  affectedCustomers: (t: TicketRecord) => t.customers,
+};
+
+export const changeResolvers: Resolvers = {
+  Query: {
+    change: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Change'),
+    changes: (_, { status, first }, ctx) => ctx.services.changes.list(status, first),
+    changeSchedule: (_, { from, to }, ctx) => ctx.services.changes.schedule(from, to),
+    release: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Release'),
+    releases: (_, { first }, ctx) => ctx.services.changes.releases(first),
+    ciReleases: (_, { ciId }, ctx) => ctx.services.changes.ciReleases(ciId),
+  },
+  Mutation: {
+    createChange: (_, { input }, ctx) => ctx.services.changes.createChange(ctx.actor, input),
+    updateChange: (_, { input }, ctx) => ctx.services.changes.updateChange(ctx.actor, input),
+    setWorkOrder: (_, { input }, ctx) => ctx.services.changes.setWorkOrder(ctx.actor, input),
+    submitChange: (_, { input }, ctx) => ctx.services.changes.submit(ctx.actor, input),
+    approveChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'APPROVED'),
+    rejectChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'REJECTED'),
+    scheduleChange: (_, { id }, ctx) => ctx.services.changes.scheduleChange(ctx.actor, id),
+    startChange: (_, { id }, ctx) => ctx.services.changes.start(ctx.actor, id),
+    completeChange: (_, { input }, ctx) => ctx.services.changes.complete(ctx.actor, input),
+    closeChange: (_, { input }, ctx) => ctx.services.changes.close(ctx.actor, input),
+    cancelChange: (_, { input }, ctx) => ctx.services.changes.cancel(ctx.actor, input),
+    createBlackoutWindow: (_, { input }, ctx) => ctx.services.changes.createBlackout(ctx.actor, input),
+    createRelease: (_, { input }, ctx) => ctx.services.changes.createRelease(ctx.actor, input),
+    deployRelease: (_, { input }, ctx) => ctx.services.changes.deploy(ctx.actor, input),
+  },
+  Change: {
+    ...common,
+    title: (t) => t.title,
+    type: (t) => t.props.type as never,
+    status: (t) => t.status as never,
+    plannedStart: (t) => str(t, 'plannedStart'),
+    plannedEnd: (t) => str(t, 'plannedEnd'),
+    cis: (t, _, ctx) => entities(ctx, t.ciIds),
+    risk: (t) => (t.props.risk ?? 'LOW') as never,
+    workOrders: (t, _, ctx) => ctx.changeLoaders.workOrders.load(t.id),
+    missingWorkOrders: async (t, _, ctx) => {
+      const present = new Set((await ctx.changeLoaders.workOrders.load(t.id)).map((w) => w.kind));
+      return (
+        ['RISK_ASSESSMENT', 'TEST_PLAN', 'ROLLBACK_PLAN', 'IMPLEMENTATION_PLAN', 'AUTHORIZATION'] as const
+      ).filter((k) => !present.has(k));
+    },
+    approvals: (t, _, ctx) => ctx.changeLoaders.approvals.load(t.id),
+    conflicts: (t, _, ctx) => ctx.services.changes.conflicts(t),
+    blackouts: (t, _, ctx) => ctx.services.changes.blackouts(t),
+    problems: (t, _, ctx) => tickets(ctx, linked(t, 'RESOLVES')),
+    releases: (t, _, ctx) => tickets(ctx, backlinked(t, 'INCLUDES')),
+    outcome: (t) => (t.props.outcome ?? null) as never,
+    outcomeNotes: (t) => str(t, 'outcomeNotes'),
+    review: (t) => str(t, 'review'),
+    cmdbUpdates: async (t, _, ctx) => {
+      const under = await ctx.services.changes.revisionsUnder(t.id);
+      const byCI = new Map<string, number[]>();
+      for (const u of under) byCI.set(u.ciId, [...(byCI.get(u.ciId) ?? []), u.revision]);
+      const out = [];
+      for (const [ciId, revisions] of byCI)
+        out.push(...(await ctx.services.history.ciHistory(ciId)).filter((r) => revisions.includes(r.revision)));
+      return out;
+    },
+  },
+  WorkOrder: {
+    kind: (w) => w.kind as never,
+  },
+  Approval: {
+    state: (a) => a.state,
+  },
+  BlackoutWindow: {
+    cis: (b, _, ctx) => entities(ctx, b.ciIds),
+  },
+  ChangeSchedule: {
+    changes: (s, _, ctx) => tickets(ctx, s.changeIds),
+    blackouts: (s) => s.blackouts,
+  },
+  ChangeConflict: {
+    change: (c, _, ctx) => ctx.ticketLoaders.ticket.load(c.changeId),
+  },
+  Release: {
+    number: (t) => t.number,
+    name: (t) => t.title,
+    version: (t) => str(t, 'version') as string,
+    pack: (t) => (t.props.pack as string[] | null) ?? [],
+    changes: (t, _, ctx) => tickets(ctx, linked(t, 'INCLUDES')),
+    cis: (t, _, ctx) => entities(ctx, t.ciIds),
+    deployments: (t, _, ctx) => ctx.changeLoaders.deployments.load(t.id),
+    environment: (t) => (t.status === 'PLANNED' ? null : (t.status as never)),
+    openedBy: (t) => str(t, 'openedBy') ?? 'unknown',
+    openedAt: (t) => str(t, 'openedAt') as string,
+  },
+  Deployment: {
+    environment: (d) => d.environment as never,
+    release: async (d, _, ctx) => (await ctx.ticketLoaders.ticket.load(d.releaseId)) as TicketRecord,
+    change: (d, _, ctx) => (d.changeId ? ctx.ticketLoaders.ticket.load(d.changeId) : null),
+    cis: (d, _, ctx) => entities(ctx, d.ciIds),
+  },
+};

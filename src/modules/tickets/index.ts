@@ -1,0 +1,18 @@
+export { TicketService, SERVICE_CLASSES } from './tickets.service';
+export { TicketStore, journalEntry, type EntityRef, type TicketImpact } from './ticket-store';
+export type { SettingsService } from './settings.service';
+export type { IncidentService } from './incidents.service';
+export type { ProblemService } from './problems.service';
+export type { RequestService } from './requests.service';
+export type { TicketWorkflow } from './ticket-workflow.service';
+export type { TriageService, SuggestionsRecord, QueueEntryRecord } from './triage.service';
+export type {
+  TicketRecord,
+  TicketKind,
+  JournalRow,
+  CatalogItemRow,
+  ImpactLink,
+  NewJournalEntry,
+} from './tickets.repository';
+export { fields, limitSchema } from './tickets.validation';
+export * from './workflow';
