@@ -8,6 +8,7 @@ import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import { rawDependencies } from './floor';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
 import * as historyRepo from '../../src/modules/history/history.repository';
+import { snapshotCIs } from '../../src/modules/cmdb';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
 import type { Tx } from '../../src/shared/db';
 import { ADMIN, type Harness } from '../helpers/harness';
@@ -200,7 +201,7 @@ export async function benchAnalysis(
         const changed = await historyRepo.ciIdsChangedBetween(tx, baseline.takenAt, now);
         const rels = await historyRepo.relationshipsChangedBetween(tx, baseline.takenAt, now);
         const touched = [...new Set([...changed, ...rels.flatMap((r) => [r.fromId, r.toId])])];
-        for (const at of [baseline.takenAt, now]) await historyRepo.snapshotCIs(tx, at, [], {}, touched);
+        for (const at of [baseline.takenAt, now]) await snapshotCIs(tx, at, { ids: touched });
       }),
     )) / 1000;
   log(

@@ -4,7 +4,8 @@
  * depends on the failed CI), `MEMBER_OF>` outgoing (the cluster of a failed member). Filters travel as parameters.
  */
 import { int, type Tx } from '../../shared/db';
-import { stateAt, type RelationshipTypeDef } from '../cmdb';
+import { stateAt } from '../../shared/db/temporal';
+import type { RelationshipTypeDef } from '../cmdb';
 import { EdgeList, type ImpactEdge, type ImpactNode, type IndexedEdges } from './propagation';
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */

@@ -8,7 +8,7 @@
  *   `unauthorized` only when true), valid from its `updatedAt`; an update first copies the state it supersedes into
  *   an immutable (:Revision) (properties, identifiers as "name=value" strings, `kind`) valid from `validFrom` until
  *   `validTo`, in the same statement. A record's state at a moment is the live record if it was last written by then,
- *   else the revision valid then (`stateAt`). A removed relationship is archived as
+ *   else the revision valid then (`stateAt`, src/shared/db/temporal.ts). A removed relationship is archived as
  *   (a)-[:WAS {type, validFrom, validTo, actor}]->(b) before it goes.
  * Lookups by id or key carry `USING INDEX SEEK` hints: a plan cached while the database was nearly empty (a first
  * import) would otherwise keep scanning labels as the data grows — and a plain `USING INDEX` is no cure, a whole-index
@@ -17,6 +17,7 @@
  * (test/unit/cypher-hints.test.ts).
  */
 import { int, type Row, type Tx } from '../../shared/db';
+import { stateAt, stateProperties } from '../../shared/db/temporal';
 import type { WriteTx } from '../../shared/write';
 import type { EntityRecord, RelationshipView } from './cmdb.types';
 import type { ClassDef, CIStatus } from './registry';
@@ -60,25 +61,9 @@ const SUPERSEDE = `
   SET rev = properties(n), rev.kind = CASE WHEN n:CI THEN 'ci' ELSE 'party' END, rev.identifiers = ${identifierStrings('n')},
       rev.validFrom = n.updatedAt, rev.validTo = datetime.transaction()`;
 
-/**
- * A CALL subquery yielding `state`: the state live record `node` was in at datetime `t` (both variables of the
- * statement) — the record itself when it was last written by then, else its superseded revision valid then; no row
- * when it did not exist yet. Project `state` with `stateProperties`.
- */
-export function stateAt(node: string, t: string): string {
-  return `CALL (${node}, ${t}) {
-       WITH ${node} AS state WHERE state.updatedAt <= ${t} RETURN state
-       UNION ALL
-       MATCH (state:Revision {id: ${node}.id}) USING INDEX SEEK state:Revision(id)
-       WHERE ${node}.updatedAt > ${t} AND state.validFrom <= ${t} AND state.validTo > ${t}
-       RETURN state
-     }`;
-}
-
-/** A state (live record or revision, variable `v`) as a revision's properties: kind, "name=value" identifiers, validity. */
-export function stateProperties(v: string): string {
-  return `CASE WHEN ${v}:Revision THEN properties(${v}) ELSE ${v} {.*, kind: CASE WHEN ${v}:CI THEN 'ci' ELSE 'party' END,
-    validFrom: ${v}.updatedAt, validTo: null, identifiers: ${identifierStrings(v)}} END`;
+/** What a revision of `v` stores besides its properties (`stateProperties`' derived entries). */
+function revisionDerived(v: string): string {
+  return `kind: CASE WHEN ${v}:CI THEN 'ci' ELSE 'party' END, identifiers: ${identifierStrings(v)}`;
 }
 
 /** Archives relationship r between a and b as a WAS relationship (the statement deletes r afterwards). */
@@ -405,7 +390,7 @@ async function listRevisions(tx: Tx, where: string[], params: Row, page: PageReq
     `CALL () {
        MATCH (c:CI) WHERE ${[LIVE_AT, ...where].join(' AND ')}
        WITH c ORDER BY c.name, c.id LIMIT $limit
-       RETURN ${stateProperties('c')} AS n
+       RETURN ${stateProperties('c', revisionDerived('c'))} AS n
        UNION ALL
        MATCH (c:Revision) WHERE ${[SUPERSEDED_AT, ...where].join(' AND ')}
        WITH c ORDER BY c.name, c.id LIMIT $limit
@@ -424,7 +409,7 @@ export async function findRevisionsAt(tx: Tx, ids: readonly string[], at: string
      UNWIND $ids AS id
      MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
      ${stateAt('n', 't')}
-     RETURN ${stateProperties('state')} AS n`,
+     RETURN ${stateProperties('state', revisionDerived('state'))} AS n`,
     { ids, at },
   );
   return rows.map((r) => toEntity(r.n));
@@ -450,7 +435,7 @@ export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionR
        UNION ALL
        MATCH (c:Entity {id: $id}) USING INDEX SEEK c:Entity(id) RETURN c
      }
-     RETURN ${stateProperties('c')} AS n ORDER BY n.validFrom, n.revision`,
+     RETURN ${stateProperties('c', revisionDerived('c'))} AS n ORDER BY n.validFrom, n.revision`,
     { id },
   );
   return rows.map((r) => {
@@ -467,6 +452,47 @@ export async function findRevisionHistory(tx: Tx, id: string): Promise<RevisionR
   });
 }
 
+export interface SnapshotCI {
+  id: string;
+  class: string;
+  name: string;
+  status: string;
+  version: string | null;
+  props: Row;
+  identifiers: string[];
+}
+
+/** Which CIs a snapshot holds: all, those matching a filter, or these ids. */
+export interface SnapshotScope {
+  filter?: CIListFilter;
+  ids?: readonly string[];
+}
+
+/**
+ * CI states at `at` for a snapshot (history's baselines): live CIs last written by then, and superseded revisions
+ * valid then (a CI has one or the other), each with its stored properties and "name=value" identifiers.
+ */
+export async function snapshotCIs(tx: Tx, at: string, scope: SnapshotScope = {}): Promise<SnapshotCI[]> {
+  const { where, params } = ciFilterClause(scope.filter ?? {});
+  const ids = scope.ids;
+  const live = [LIVE_AT, ...where];
+  const superseded = [SUPERSEDED_AT, ...where];
+  // With ids, both branches seek the id indexes (CIs are indexed by id as :Entity, not :CI).
+  const rows = await tx.run(
+    `CALL () {
+       ${ids ? 'MATCH (c:Entity) USING INDEX SEEK c:Entity(id) WHERE c.id IN $ids AND c:CI AND' : 'MATCH (c:CI) WHERE'} ${live.join(' AND ')}
+       RETURN c, ${identifierStrings('c')} AS identifiers
+       UNION ALL
+       ${ids ? 'MATCH (c:Revision) USING INDEX SEEK c:Revision(id) WHERE c.id IN $ids AND' : 'MATCH (c:Revision) WHERE'} ${superseded.join(' AND ')}
+       RETURN c, c.identifiers AS identifiers
+     }
+     RETURN c.id AS id, c.class AS class, c.name AS name, c.status AS status, c.version AS version,
+            identifiers, properties(c) AS props`,
+    { ...params, at, ids: ids ?? null },
+  );
+  return rows as unknown as SnapshotCI[];
+}
+
 /** Relationships of entities as they stood at `at`: live ones created by then, archived (WAS) ones valid then. */
 export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: string): Promise<RelationshipRow[]> {
   const rows = await tx.run(
@@ -477,7 +503,7 @@ export async function findRelationshipsAt(tx: Tx, ids: readonly string[], at: st
      WHERE (NOT r:WAS AND r.createdAt <= t) OR (r:WAS AND r.validFrom <= t AND r.validTo > t)
      ${stateAt('n', 't')}
      RETURN id, CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, startNode(r) = self AS outgoing,
-            properties(r) AS props, ${stateProperties('state')} AS n`,
+            properties(r) AS props, ${stateProperties('state', revisionDerived('state'))} AS n`,
     { ids, at },
   );
   return rows.map(toRelationshipRow);

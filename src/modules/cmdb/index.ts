@@ -11,14 +11,13 @@ export {
 export type { EntityRecord, RelationshipView } from './cmdb.types';
 export {
   countEntities,
-  ciFilterClause,
   findRevisionHistory,
-  identifierStrings,
-  stateAt,
-  stateProperties,
+  snapshotCIs,
   summaryEntity,
   type CIListFilter,
   type RevisionRecord,
+  type SnapshotCI,
+  type SnapshotScope,
 } from './cmdb.repository';
 export * from './registry';
 export { parseInput } from './parse';

@@ -1,56 +1,16 @@
 /**
  * Cypher of history snapshots and baselines. A snapshot is the CMDB (or a scope of it) as it stood at a moment:
- * the CIs' states then (live records not written since, superseded revisions valid then: see cmdb.repository) and
- * the relationships between CIs valid then (live ones created by then, archived WAS ones whose interval covers it).
+ * the CIs' states then (read by the CMDB's `snapshotCIs`) and the relationships between CIs valid then (live ones
+ * created by then, archived WAS ones whose interval covers it).
  * Baselines store the moment, the scope and the snapshot's checksum only.
  */
-import type { Row, Tx } from '../../shared/db';
+import type { Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
-import { identifierStrings } from '../cmdb';
-
-export interface SnapshotCI {
-  id: string;
-  class: string;
-  name: string;
-  status: string;
-  version: string | null;
-  props: Row;
-  identifiers: string[];
-}
 
 export interface SnapshotRelationship {
   type: string;
   fromId: string;
   toId: string;
-}
-
-/**
- * CI states at `at`: live CIs last written by then, and superseded revisions valid then (a CI has one or the other);
- * `where` are constant filter fragments on `c` (from the CMDB filter builder).
- */
-export async function snapshotCIs(
-  tx: Tx,
-  at: string,
-  where: string[],
-  params: Row,
-  ids?: readonly string[],
-): Promise<SnapshotCI[]> {
-  const live = ['c.updatedAt <= datetime($at)', ...where];
-  const superseded = ["c.kind = 'ci'", 'c.validFrom <= datetime($at)', 'c.validTo > datetime($at)', ...where];
-  // With ids, both branches seek the id indexes (CIs are indexed by id as :Entity, not :CI).
-  const rows = await tx.run(
-    `CALL () {
-       ${ids ? 'MATCH (c:Entity) USING INDEX SEEK c:Entity(id) WHERE c.id IN $ids AND c:CI AND' : 'MATCH (c:CI) WHERE'} ${live.join(' AND ')}
-       RETURN c, ${identifierStrings('c')} AS identifiers
-       UNION ALL
-       ${ids ? 'MATCH (c:Revision) USING INDEX SEEK c:Revision(id) WHERE c.id IN $ids AND' : 'MATCH (c:Revision) WHERE'} ${superseded.join(' AND ')}
-       RETURN c, c.identifiers AS identifiers
-     }
-     RETURN c.id AS id, c.class AS class, c.name AS name, c.status AS status, c.version AS version,
-            identifiers, properties(c) AS props`,
-    { ...params, at, ids: ids ?? null },
-  );
-  return rows as unknown as SnapshotCI[];
 }
 
 /** Relationships between CIs valid at `at` (both ends CIs; archived ones carry their type in `type`). */

@@ -5,9 +5,10 @@ import type { Db, Tx } from '../../shared/db';
 import { BadUserInputError, NotFoundError } from '../../shared/errors';
 import { write, type Actor } from '../../shared/write';
 import {
-  ciFilterClause,
   findRevisionHistory,
   parseInput,
+  snapshotCIs,
+  type SnapshotCI,
   type CIListFilter,
   type EntityRecord,
   type RegistryStore,
@@ -96,7 +97,7 @@ const sideSchema = z.object({
 
 interface Snapshot {
   at: string;
-  cis: Map<string, repo.SnapshotCI>;
+  cis: Map<string, SnapshotCI>;
   /** Relationships with both ends in scope. */
   relationships: repo.SnapshotRelationship[];
   /** Ids of in-scope CIs with at least one relationship to any CI (in scope or not). */
@@ -143,7 +144,7 @@ function toScope(input: z.infer<typeof scopeSchema>): Scope {
 }
 
 /** The fields of a snapshot CI that a diff compares, as `field → value`. */
-function fieldsOf(ci: repo.SnapshotCI): Map<string, unknown> {
+function fieldsOf(ci: SnapshotCI): Map<string, unknown> {
   const fields = new Map<string, unknown>([
     ['name', ci.name],
     ['status', ci.status],
@@ -182,7 +183,7 @@ export function checksumOf(snapshot: Snapshot): string {
   return hash.digest('hex');
 }
 
-const view = (ci: repo.SnapshotCI): SnapshotCIView => ({
+const view = (ci: SnapshotCI): SnapshotCIView => ({
   id: ci.id,
   class: ci.class,
   name: ci.name,
@@ -230,15 +231,12 @@ export class HistoryService {
   }
 
   private async snapshot(tx: Tx, at: string, scope: Scope): Promise<Snapshot> {
-    let cis: repo.SnapshotCI[];
-    if ('all' in scope) cis = await repo.snapshotCIs(tx, at, [], {});
+    let cis: SnapshotCI[];
+    if ('all' in scope) cis = await snapshotCIs(tx, at);
     else if ('serviceId' in scope) {
       const deps = await this.analysis.dependencies(scope.serviceId, 25, at);
-      cis = await repo.snapshotCIs(tx, at, [], {}, [scope.serviceId, ...deps.map((d) => d.ciId)]);
-    } else {
-      const { where, params } = ciFilterClause(scope.filter);
-      cis = await repo.snapshotCIs(tx, at, where, params);
-    }
+      cis = await snapshotCIs(tx, at, { ids: [scope.serviceId, ...deps.map((d) => d.ciId)] });
+    } else cis = await snapshotCIs(tx, at, { filter: scope.filter });
     const byId = new Map(cis.map((c) => [c.id, c]));
     const all = await repo.snapshotRelationships(tx, at);
     const related = new Set<string>();
@@ -355,7 +353,7 @@ export class HistoryService {
       }),
       { operation: 'cmdbHealth' },
     );
-    const finding = (items: Array<{ ci: repo.SnapshotCI; detail: string }>): Finding => ({
+    const finding = (items: Array<{ ci: SnapshotCI; detail: string }>): Finding => ({
       count: items.length,
       cis: items.slice(0, limit).map((i) => ({ ci: view(i.ci), detail: i.detail })),
     });
@@ -374,14 +372,14 @@ export class HistoryService {
     const stale = cis
       .filter((ci) => Date.parse(ci.props.updatedAt as string) < cutoff)
       .map((ci) => ({ ci, detail: `last updated ${ci.props.updatedAt as string}` }));
-    const groups = new Map<string, repo.SnapshotCI[]>();
+    const groups = new Map<string, SnapshotCI[]>();
     for (const ci of cis) groups.set(duplicateKey(ci.name), [...(groups.get(duplicateKey(ci.name)) ?? []), ci]);
     const duplicates = [...groups.entries()]
       .filter(([, g]) => g.length > 1)
       .map(([key, g]) => ({ key, cis: g.map(view) }));
     const forbidden = snapshot.relationships.flatMap((r) => {
-      const from = snapshot.cis.get(r.fromId) as repo.SnapshotCI;
-      const to = snapshot.cis.get(r.toId) as repo.SnapshotCI;
+      const from = snapshot.cis.get(r.fromId) as SnapshotCI;
+      const to = snapshot.cis.get(r.toId) as SnapshotCI;
       const reason = registry.relationshipViolation(r.type, from.class, to.class);
       return reason ? [{ type: r.type, from: view(from), to: view(to), reason }] : [];
     });
@@ -389,7 +387,7 @@ export class HistoryService {
     for (const row of unauthorizedRows)
       if (snapshot.cis.has(row.id)) unauthorizedByCI.set(row.id, [...(unauthorizedByCI.get(row.id) ?? []), row]);
     const unauthorized = [...unauthorizedByCI.entries()].map(([id, rows]) => ({
-      ci: snapshot.cis.get(id) as repo.SnapshotCI,
+      ci: snapshot.cis.get(id) as SnapshotCI,
       detail: `${rows.length} edit(s) without a change record, latest ${rows[0]?.operation ?? 'edit'} by ${rows[0]?.actor ?? 'unknown'} at ${rows[0]?.at ?? '?'}`,
     }));
     const drift = baselineId ? (await this.diff({ baselineId }, {})).counts : null;
@@ -412,11 +410,11 @@ export class HistoryService {
     const changedIds = await repo.ciIdsChangedBetween(tx, fromAt, toAt);
     const relChanges = await repo.relationshipsChangedBetween(tx, fromAt, toAt);
     const ids = [...new Set([...changedIds, ...relChanges.flatMap((r) => [r.fromId, r.toId])])];
-    const before = new Map((await repo.snapshotCIs(tx, fromAt, [], {}, ids)).map((c) => [c.id, c]));
-    const after = new Map((await repo.snapshotCIs(tx, toAt, [], {}, ids)).map((c) => [c.id, c]));
+    const before = new Map((await snapshotCIs(tx, fromAt, { ids })).map((c) => [c.id, c]));
+    const after = new Map((await snapshotCIs(tx, toAt, { ids })).map((c) => [c.id, c]));
     // CIs touched only through a relationship are unchanged themselves: compare only the changed ones.
     const changed = new Set(changedIds);
-    const only = (m: Map<string, repo.SnapshotCI>) => new Map([...m].filter(([id]) => changed.has(id)));
+    const only = (m: Map<string, SnapshotCI>) => new Map([...m].filter(([id]) => changed.has(id)));
     return compare(
       fromAt,
       toAt,
@@ -437,26 +435,26 @@ export class HistoryService {
 function compare(
   fromAt: string,
   toAt: string,
-  aCis: Map<string, repo.SnapshotCI>,
-  bCis: Map<string, repo.SnapshotCI>,
+  aCis: Map<string, SnapshotCI>,
+  bCis: Map<string, SnapshotCI>,
   aRels: repo.SnapshotRelationship[],
   bRels: repo.SnapshotRelationship[],
-  lookupA: Map<string, repo.SnapshotCI> = aCis,
-  lookupB: Map<string, repo.SnapshotCI> = bCis,
+  lookupA: Map<string, SnapshotCI> = aCis,
+  lookupB: Map<string, SnapshotCI> = bCis,
 ): DiffRecord {
   const addedCIs = [...bCis.values()].filter((c) => !aCis.has(c.id));
   const removedCIs = [...aCis.values()].filter((c) => !bCis.has(c.id));
   const changedCIs = [...bCis.values()]
     .filter((c) => aCis.has(c.id))
-    .map((c) => ({ ci: view(c), changes: diffFields(fieldsOf(aCis.get(c.id) as repo.SnapshotCI), fieldsOf(c)) }))
+    .map((c) => ({ ci: view(c), changes: diffFields(fieldsOf(aCis.get(c.id) as SnapshotCI), fieldsOf(c)) }))
     .filter((c) => c.changes.length);
   const key = (r: repo.SnapshotRelationship): string => `${r.fromId}|${r.type}|${r.toId}`;
   const aKeys = new Set(aRels.map(key));
   const bKeys = new Set(bRels.map(key));
-  const relView = (r: repo.SnapshotRelationship, cis: Map<string, repo.SnapshotCI>) => ({
+  const relView = (r: repo.SnapshotRelationship, cis: Map<string, SnapshotCI>) => ({
     type: r.type,
-    from: view(cis.get(r.fromId) as repo.SnapshotCI),
-    to: view(cis.get(r.toId) as repo.SnapshotCI),
+    from: view(cis.get(r.fromId) as SnapshotCI),
+    to: view(cis.get(r.toId) as SnapshotCI),
   });
   const addedRelationships = bRels.filter((r) => !aKeys.has(key(r))).map((r) => relView(r, lookupB));
   const removedRelationships = aRels.filter((r) => !bKeys.has(key(r))).map((r) => relView(r, lookupA));
