@@ -350,6 +350,31 @@ function retiredOf(nodes: readonly ImpactNodeRow[], starts: ReadonlySet<string>)
   return blocked;
 }
 
+/**
+ * The relies-on adjacency of a closure over positions: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c):
+ * c relies on m. Edges through retired CIs other than `starts` are left out.
+ */
+function reliesOn(
+  closure: repo.Closure,
+  rules: ReadonlyMap<string, EdgeRule>,
+  starts: ReadonlySet<string>,
+): { usable: number[]; start: Int32Array; order: Int32Array } {
+  const blocked = retiredOf(closure.nodes, starts);
+  const ruleOf = closure.edges.types.map((t) => rules.get(t));
+  const { edges } = closure;
+  const usable: number[] = [];
+  const reliers: number[] = [];
+  for (let e = 0; e < edges.count; e++) {
+    const rule = ruleOf[edges.type[e] as number];
+    const a = edges.from[e] as number;
+    const b = edges.to[e] as number;
+    if (!rule || rule.impacted === 'none' || (blocked && (blocked[a] || blocked[b]))) continue;
+    usable.push(e);
+    reliers.push(rule.impacted === 'from' ? a : b);
+  }
+  return { usable, ...adjacency(closure.nodes.length, reliers) };
+}
+
 /** The classes whose CIs are services: Service, BusinessService and their subclasses. */
 export function serviceClasses(registry: Registry): string[] {
   return registry
@@ -508,23 +533,9 @@ export class AnalysisService {
     );
     const root = closure.nodes.findIndex((n) => n.id === ciId);
     this.checkFound([ciId], { has: () => root >= 0 }, 'ciId', asOf);
-    const blocked = retiredOf(closure.nodes, new Set([ciId]));
-    const rules = edgeRules(registry);
-    const ruleOf = closure.edges.types.map((t) => rules.get(t));
-    // relies-on adjacency over positions: (a)-[DEPENDS_ON]->(b): a relies on b; (m)-[MEMBER_OF]->(c): c relies on m.
     const { edges } = closure;
     const n = closure.nodes.length;
-    const usable: number[] = [];
-    const reliers: number[] = [];
-    for (let e = 0; e < edges.count; e++) {
-      const rule = ruleOf[edges.type[e] as number];
-      const a = edges.from[e] as number;
-      const b = edges.to[e] as number;
-      if (!rule || rule.impacted === 'none' || (blocked && (blocked[a] || blocked[b]))) continue;
-      usable.push(e);
-      reliers.push(rule.impacted === 'from' ? a : b);
-    }
-    const { start, order } = adjacency(n, reliers);
+    const { usable, start, order } = reliesOn(closure, edgeRules(registry), new Set([ciId]));
     const out: DependencyRecord[] = [];
     const seen = new Uint8Array(n);
     seen[root] = 1;
@@ -543,6 +554,49 @@ export class AnalysisService {
         }
       }
       frontier = following;
+    }
+    return out;
+  }
+
+  /**
+   * The dependencies of several CIs in one read (triage of an incident's CIs): every CI that one of `ciIds` relies
+   * on within `maxDepth`, mapped to the first of `ciIds` (in their order) that relies on it. Relationships are not
+   * read.
+   */
+  async dependedOnBy(ciIds: readonly string[], maxDepth: number): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (!ciIds.length) return out;
+    const registry = await this.registries.current();
+    const filter = repo.relationshipFilter(registry.allRelationshipTypes(), 'dependencies');
+    const closure = await this.db.readTx(
+      (tx) => repo.impactClosure(tx, ciIds, filter, maxDepth, MAX_AFFECTED + 1, { edgeTimes: false }),
+      { operation: 'dependencies' },
+    );
+    const { edges } = closure;
+    const position = new Map(closure.nodes.map((node, i) => [node.id, i]));
+    const rules = edgeRules(registry);
+    for (const ciId of ciIds) {
+      const root = position.get(ciId);
+      if (root === undefined) continue;
+      const { usable, start, order } = reliesOn(closure, rules, new Set([ciId]));
+      const seen = new Uint8Array(closure.nodes.length);
+      seen[root] = 1;
+      let frontier = [root];
+      for (let level = 1; level <= maxDepth && frontier.length; level++) {
+        const following: number[] = [];
+        for (const p of frontier) {
+          for (let k = start[p] as number; k < (start[p + 1] as number); k++) {
+            const e = usable[order[k] as number] as number;
+            const other = edges.from[e] === p ? (edges.to[e] as number) : (edges.from[e] as number);
+            if (seen[other]) continue;
+            seen[other] = 1;
+            following.push(other);
+            const id = (closure.nodes[other] as ImpactNodeRow).id;
+            if (!out.has(id)) out.set(id, ciId);
+          }
+        }
+        frontier = following;
+      }
     }
     return out;
   }

@@ -57,11 +57,8 @@ export class TriageService {
   async suggestions(incident: TicketRecord): Promise<SuggestionsRecord> {
     const ciIds = [...new Set([...incident.ciIds, ...(incident.serviceId ? [incident.serviceId] : [])])];
     if (!ciIds.length) return { relatedIncidents: [], knownErrors: [] };
-    const upstream = new Map<string, string>(); // dependency id → the affected CI that relies on it
-    for (const ciId of ciIds) {
-      for (const d of await this.analysis.dependencies(ciId, 3, null, { relationship: false }))
-        if (!upstream.has(d.ciId)) upstream.set(d.ciId, ciId);
-    }
+    // dependency id → the affected CI that relies on it
+    const upstream = await this.analysis.dependedOnBy(ciIds, 3);
     const impact = await this.analysis.impact({ ciIds, maxDepth: 3, limit: 2000 }, 'incident.ciIds');
     const downstream = new Map(impact.affected.filter((a) => a.depth > 0).map((a) => [a.id, a.path[0] as string]));
     return this.db.readTx(
