@@ -78,3 +78,29 @@ describe('GraphQL over HTTP', () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe('HTTP host', () => {
+  it('redirects GET and POST / to /graphql with 308 (a POST keeps its method and body)', async () => {
+    const response = await fetch(`${http.origin}/`, { redirect: 'manual' });
+    expect(response.status).toBe(308);
+    expect(response.headers.get('location')).toBe('/graphql');
+    const posted = await fetch(`${http.origin}/`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ serverInfo { version } }' }),
+    });
+    expect(posted.status).toBe(308);
+    expect(posted.headers.get('location')).toBe('/graphql');
+    expect(http.url).toBe(`${http.origin}/graphql`);
+  });
+
+  it('answers /healthz with 200 {status: "ok"} and /readyz with 200 while the database answers', async () => {
+    const health = await fetch(`${http.origin}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${http.origin}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+});
