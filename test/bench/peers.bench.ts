@@ -84,7 +84,10 @@ export interface PeersBenchResult {
     version: string;
     loadSeconds: number;
     rows: { entities: number; relationships: number };
+    /** How the peer's walks are stored; absent in results measured with recursive CTEs over normalized views. */
+    schema?: string;
     impactPlan?: string[];
+    dependenciesPlan?: string[];
   };
   scenarios: PeerScenarioResult[];
   concurrency: ConcurrencyResult[];
@@ -472,7 +475,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
               : value,
       check: async (id, out) => {
         const a = sgImpact(JSON.parse(out.get(SG) as string));
-        sameDepths(name, SG, a.depths, PG, out.get(PG) as Map<string, number>, a.truncated);
+        sameDepths(name, SG, a.depths, PG, (out.get(PG) as pgPeer.PgImpactAnswer).affected, a.truncated);
         sameJson(name, SG, out.get(SG), BARE, out.get(BARE));
         sameJson(name, SG, out.get(SG), HTTP, out.get(HTTP));
         const closure = out.get(RAW) as string[];
@@ -621,13 +624,17 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       pageScenario(1000),
       oneHop,
     ];
-    // How PostgreSQL runs the impact CTE here (EXPLAIN ANALYZE of one random CI), kept with the results.
-    const planInput = pick(cis).id;
-    const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${pgPeer.IMPACT_SQL}`, [
-      [planInput],
-      6,
-    ]);
-    const impactPlan = plan.rows.map((r: Record<string, string>) => String(Object.values(r)[0]));
+    // How PostgreSQL runs the impact statement and the dependencies CTE here (EXPLAIN ANALYZE from a hub and from a
+    // random business service), kept with the results: the recursion should be index-only scans of the edge tables.
+    const explain = async (sql: string, params: unknown[]): Promise<string[]> => {
+      const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${sql}`, params);
+      return plan.rows.map((r: Record<string, string>) => String(Object.values(r)[0]));
+    };
+    // Their inputs come from a PRNG of their own: the scenarios' inputs do not depend on which plans are explained.
+    const planRandom = mulberry32(11);
+    const planPick = <T>(list: readonly T[]): T => list[Math.floor(planRandom() * list.length)] as T;
+    const impactPlan = await explain(pgPeer.IMPACT_ANSWER_SQL, [[planPick(hubs).id], 6]);
+    const dependenciesPlan = await explain(pgPeer.DEPENDENCIES_SQL, [planPick(business.length ? business : cis).id, 6]);
     const scenarios: PeerScenarioResult[] = [];
     for (const [i, def] of scenarioDefs.entries())
       scenarios.push(await measure(def, options, i + 1, scenarioDefs.length + 2));
@@ -658,7 +665,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
                 // Answers under concurrency are compared too (ServiceGraph's against PostgreSQL's).
                 if (system.name === SG) answers.set(`sg|${id}`, sgImpact(out));
                 if (system.name === PG)
-                  answers.set(`pg|${id}`, { depths: out as Map<string, number>, truncated: false });
+                  answers.set(`pg|${id}`, { depths: (out as pgPeer.PgImpactAnswer).affected, truncated: false });
               }
             }),
           ),
@@ -768,7 +775,9 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         version: cluster.version,
         loadSeconds: loaded.ms / 1000,
         rows: { entities: loaded.entities, relationships: loaded.edges },
+        schema: pgPeer.PEER_SCHEMA,
         impactPlan,
+        dependenciesPlan,
       },
       scenarios,
       concurrency,

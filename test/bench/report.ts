@@ -35,6 +35,12 @@ export function peersTables(results: PeersBenchResult[]): string {
         `${r.relationshipsInDatabase.toLocaleString('en')} relationships (${(r.relationshipsInDatabase / r.cisInDatabase).toFixed(1)} per CI). ` +
         `ServiceGraph import ${r.importSeconds.toFixed(1)} s; PostgreSQL load of the same rows ${r.postgres.loadSeconds.toFixed(1)} s (${r.postgres.version}).`,
       '',
+      r.postgres.schema
+        ? `PostgreSQL peer: ${r.postgres.schema}.`
+        : '**PostgreSQL at this size was measured with the untuned peer** (recursive CTEs over views joining the edge ' +
+            'table with its types and entities: every recursion level hash-joins a sequential scan of the whole edge ' +
+            'table). Its PostgreSQL figures are not the fair peer; the other systems’ figures stand.',
+      '',
     );
     for (const s of r.scenarios) {
       const trips =
@@ -192,7 +198,8 @@ export function writeReport(outDir: string, mdPath: string): void {
     'graphql-js alone; **naive resolvers** = the same schema and resolvers with unbatched loaders (one repository call per',
     'field: N+1); **raw Cypher** = the statements ServiceGraph sends, through neo4j-driver, without propagation rules or',
     'result loading (the floor); **PostgreSQL** = the same CIs and relationships in a throw-away cluster, traversals as',
-    'recursive CTEs, diff in SQL; **@neo4j/graphql** = Neo4j’s generated GraphQL over the same database (relationship',
+    'recursive CTEs over directed edge tables with covering indexes (see each size for the schema it was measured with),',
+    'diff in SQL; **@neo4j/graphql** = Neo4j’s generated GraphQL over the same database (relationship',
     'fields per type and direction; traversals as hand-written `@cypher` fields over APOC, which return the closure',
     'without ServiceGraph’s propagation rules — checked equal to raw Cypher’s closure, not to ServiceGraph’s answer).',
     '',

@@ -1,7 +1,8 @@
 /**
  * Smoke version of `npm run bench:peers`: 300 CIs, one warm-up and one measured iteration per scenario, every peer
- * started (PostgreSQL installed first when its binaries are missing), every system's answer compared with the
- * others' — a disagreement throws. Checks that the harness works and the answers agree; never asserts a time.
+ * started, every system's answer compared with the others' — a disagreement throws. Checks that the harness works
+ * and the answers agree; never asserts a time. PostgreSQL comes from the machine's binaries (.ci/run installs
+ * them); when they are missing the test fails, naming `apt-get install -y postgresql`.
  */
 import { benchPeers, type PeersBenchResult } from '../bench/peers.bench';
 import { createHarness, type Harness } from '../helpers/harness';
