@@ -19,7 +19,7 @@ import { snapshotCIs } from '../../src/modules/cmdb';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
 import { buildResolvers, contextFor, createApollo } from '../../src/server/app';
 import { startHttp, type HttpServer } from '../../src/server/http';
-import { depthLimit } from '../../src/server/limits';
+import { DEFAULT_GRAPHQL_LIMITS, limitRules } from '../../src/server/armor';
 import { loadTypeDefs } from '../../src/server/schema';
 import { int, type Tx } from '../../src/shared/db';
 import { ADMIN, EDITOR, type Harness } from '../helpers/harness';
@@ -87,6 +87,7 @@ export interface PeersBenchResult {
     /** How the peer's walks are stored; absent in results measured with recursive CTEs over normalized views. */
     schema?: string;
     impactPlan?: string[];
+    hubImpactPlan?: string[];
     dependenciesPlan?: string[];
   };
   scenarios: PeerScenarioResult[];
@@ -244,13 +245,13 @@ const DIFF = `query ($id: ID!) { baselineDiff(from: { baselineId: $id }, to: {})
 
 type Gql = (query: string, variables: Record<string, unknown>) => Promise<Record<string, any>>;
 
-/** Our schema executed by graphql-js alone: parse, validate (with our depth limit), execute — no Apollo, no HTTP. */
+/** Our schema executed by graphql-js alone: parse, validate (with our document limits), execute — no Apollo, no HTTP. */
 function bareExecutor(h: Harness): Gql {
   const schema: GraphQLSchema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: buildResolvers() as never,
   });
-  const rules = [...specifiedRules, depthLimit(12)];
+  const rules = [...specifiedRules, ...limitRules(DEFAULT_GRAPHQL_LIMITS)];
   return async (query, variables) => {
     const document: DocumentNode = parse(query);
     const errors = validate(schema, document, rules);
@@ -624,16 +625,17 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
       pageScenario(1000),
       oneHop,
     ];
-    // How PostgreSQL runs the impact statement and the dependencies CTE here (EXPLAIN ANALYZE from a hub and from a
-    // random business service), kept with the results: the recursion should be index-only scans of the edge tables.
+    // How PostgreSQL runs the impact statement (EXPLAIN ANALYZE from a random CI and from a hub) and the
+    // dependencies CTE (from a business service), kept with the results: the recursion should be index-only scans of
+    // the edge tables. The random CI is the seeded `pick`'s next draw; the others come from a PRNG of their own.
     const explain = async (sql: string, params: unknown[]): Promise<string[]> => {
       const plan = await cluster.pool.query(`EXPLAIN (ANALYZE, COSTS false, TIMING true) ${sql}`, params);
       return plan.rows.map((r: Record<string, string>) => String(Object.values(r)[0]));
     };
-    // Their inputs come from a PRNG of their own: the scenarios' inputs do not depend on which plans are explained.
     const planRandom = mulberry32(11);
     const planPick = <T>(list: readonly T[]): T => list[Math.floor(planRandom() * list.length)] as T;
-    const impactPlan = await explain(pgPeer.IMPACT_ANSWER_SQL, [[planPick(hubs).id], 6]);
+    const impactPlan = await explain(pgPeer.IMPACT_ANSWER_SQL, [[pick(cis).id], 6]);
+    const hubImpactPlan = await explain(pgPeer.IMPACT_ANSWER_SQL, [[planPick(hubs).id], 6]);
     const dependenciesPlan = await explain(pgPeer.DEPENDENCIES_SQL, [planPick(business.length ? business : cis).id, 6]);
     const scenarios: PeerScenarioResult[] = [];
     for (const [i, def] of scenarioDefs.entries())
@@ -777,6 +779,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
         rows: { entities: loaded.entities, relationships: loaded.edges },
         schema: pgPeer.PEER_SCHEMA,
         impactPlan,
+        hubImpactPlan,
         dependenciesPlan,
       },
       scenarios,
