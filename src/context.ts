@@ -2,7 +2,6 @@
  * What every resolver receives: the actor, the services, and this request's DataLoaders. A leaf: modules' resolvers
  * import it, and it imports only types, so no import runs back up through server/.
  */
-import type { Db } from './shared/db';
 import type { Actor } from './shared/write';
 import type { CmdbService, ImportService, RegistryStore } from './modules/cmdb';
 import type { CmdbLoaders } from './modules/cmdb/cmdb.loaders';
@@ -22,7 +21,6 @@ export interface SystemService {
 
 export interface Services {
   system: SystemService;
-  db: Db;
   registries: RegistryStore;
   cmdb: CmdbService;
   imports: ImportService;

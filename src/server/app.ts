@@ -75,7 +75,7 @@ export function contextFor(services: Services, actor: Actor | null): GraphQLCont
   return {
     actor,
     services,
-    loaders: createCmdbLoaders(services.db),
+    loaders: createCmdbLoaders(services.cmdb),
     ticketLoaders: createTicketLoaders(services.tickets),
     changeLoaders: createChangeLoaders(services.changes),
   };

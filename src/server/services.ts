@@ -18,7 +18,6 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
   const changes = new ChangeService(db, analysis, tickets, cmdb);
   cmdb.useChangeGate(changes);
   return {
-    db,
     system: { neo4jVersion: () => neo4jVersion(db), ready: () => databaseReady(db) },
     registries,
     cmdb,

@@ -1,24 +1,23 @@
 /** Per-request DataLoaders: a page of N CIs with relationships and related CIs costs a fixed number of queries. */
 import DataLoader from 'dataloader';
-import type { Db } from '../../shared/db';
-import * as repo from './cmdb.repository';
-import type { EntityRecord } from './cmdb.types';
+import type { CmdbService } from './cmdb.service';
+import type { EntityRecord, RelationshipRow } from './cmdb.types';
 
 export interface CmdbLoaders {
   entity: DataLoader<string, EntityRecord | null>;
   /** Relationships of an entity in both directions; loading them also primes `entity` with the other ends. */
-  relationships: DataLoader<string, repo.RelationshipRow[]>;
+  relationships: DataLoader<string, RelationshipRow[]>;
   /** Relationships with only a summary of the other end (for selections that ask no more of it). */
-  relationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
+  relationshipSummaries: DataLoader<string, RelationshipRow[]>;
   /** The same without the relationships' own properties (selections of type, direction and the ends' summaries). */
-  bareRelationshipSummaries: DataLoader<string, repo.RelationshipRow[]>;
+  bareRelationshipSummaries: DataLoader<string, RelationshipRow[]>;
   /** Ids whose full relationships this request asked for (then the summaries would be a wasted statement). */
   fullRelationshipsAsked?: Set<string>;
   /** Ids whose relationship summaries with properties were asked for (then the bare ones would be a wasted statement). */
   summaryRelationshipsAsked?: Set<string>;
   /** As-of reads, keyed by `asOf|id`: entities and relationships as they stood then. */
   entityAt: DataLoader<string, EntityRecord | null>;
-  relationshipsAt: DataLoader<string, repo.RelationshipRow[]>;
+  relationshipsAt: DataLoader<string, RelationshipRow[]>;
 }
 
 /** Key of the as-of loaders. */
@@ -43,19 +42,25 @@ async function byMoment<T>(
   return keys.map((k) => found.get(k) ?? empty);
 }
 
-export function createCmdbLoaders(db: Db): CmdbLoaders {
+/** The batch reads the loaders are built on (CmdbService's; a benchmark peer may supply unbatched ones). */
+export type CmdbReads = Pick<
+  CmdbService,
+  'entities' | 'relationshipsOf' | 'relationshipSummariesOf' | 'entitiesAt' | 'relationshipsAt'
+>;
+
+export function createCmdbLoaders(cmdb: CmdbReads): CmdbLoaders {
   const entity = new DataLoader<string, EntityRecord | null>(
     async (ids) => {
-      const found = await db.readTx((tx) => repo.findEntities(tx, ids), { operation: 'load entities' });
+      const found = await cmdb.entities(ids);
       const byId = new Map(found.map((e) => [e.id, e]));
       return ids.map((id) => byId.get(id) ?? null);
     },
     { maxBatchSize: 5000 },
   );
-  const relationships = new DataLoader<string, repo.RelationshipRow[]>(
+  const relationships = new DataLoader<string, RelationshipRow[]>(
     async (ids) => {
-      const rows = await db.readTx((tx) => repo.findRelationships(tx, ids), { operation: 'load relationships' });
-      const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
+      const rows = await cmdb.relationshipsOf(ids);
+      const bySelf = new Map<string, RelationshipRow[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
         bySelf.get(row.selfId)?.push(row);
         entity.prime(row.other.id, row.other);
@@ -64,13 +69,11 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
     },
     { maxBatchSize: 5000 },
   );
-  const summaries = (withProperties: boolean): DataLoader<string, repo.RelationshipRow[]> =>
-    new DataLoader<string, repo.RelationshipRow[]>(
+  const summaries = (withProperties: boolean): DataLoader<string, RelationshipRow[]> =>
+    new DataLoader<string, RelationshipRow[]>(
       async (ids) => {
-        const rows = await db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), {
-          operation: 'load relationship summaries',
-        });
-        const bySelf = new Map<string, repo.RelationshipRow[]>(ids.map((id) => [id, []]));
+        const rows = await cmdb.relationshipSummariesOf(ids, withProperties);
+        const bySelf = new Map<string, RelationshipRow[]>(ids.map((id) => [id, []]));
         for (const row of rows) bySelf.get(row.selfId)?.push(row);
         return ids.map((id) => bySelf.get(id) ?? []);
       },
@@ -83,24 +86,20 @@ export function createCmdbLoaders(db: Db): CmdbLoaders {
       byMoment(
         keys,
         async (ids, at) => {
-          const found = await db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), {
-            operation: 'load entities as of',
-          });
+          const found = await cmdb.entitiesAt(ids, at);
           return new Map(found.map((e) => [e.id, { ...e, asOf: at }]));
         },
         null,
       ),
     { maxBatchSize: 5000 },
   );
-  const relationshipsAt = new DataLoader<string, repo.RelationshipRow[]>(
+  const relationshipsAt = new DataLoader<string, RelationshipRow[]>(
     (keys) =>
       byMoment(
         keys,
         async (ids, at) => {
-          const rows = await db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), {
-            operation: 'load relationships as of',
-          });
-          const bySelf = new Map<string, repo.RelationshipRow[]>();
+          const rows = await cmdb.relationshipsAt(ids, at);
+          const bySelf = new Map<string, RelationshipRow[]>();
           for (const row of rows) {
             const other = { ...row.other, asOf: at };
             bySelf.set(row.selfId, [...(bySelf.get(row.selfId) ?? []), { ...row, other, asOf: at }]);

@@ -19,7 +19,7 @@
 import { int, type Row, type Tx } from '../../shared/db';
 import { stateAt, stateProperties } from '../../shared/db/temporal';
 import type { WriteTx } from '../../shared/write';
-import type { EntityRecord, RelationshipView } from './cmdb.types';
+import type { CIListFilter, EntityRecord, PageRequest, RelationshipRow } from './cmdb.types';
 import type { ClassDef, CIStatus } from './registry';
 
 export const ATTR_PREFIX = 'a_';
@@ -178,10 +178,6 @@ export async function lockEntity(tx: Tx, id: string): Promise<EntityRecord | und
   return rows[0] ? toEntity(rows[0].n) : undefined;
 }
 
-export interface RelationshipRow extends RelationshipView {
-  other: EntityRecord;
-}
-
 /** A row {id, type, outgoing, props, n} of the relationship readers → the relationship seen from `id`. */
 function toRelationshipRow(row: Row): RelationshipRow {
   const other = toEntity(row.n);
@@ -277,14 +273,6 @@ export async function findRelationship(
   return { type, selfId: fromId, fromId, toId, attributes, createdAt: isoOf(props.createdAt), other: toEntity(row.n) };
 }
 
-export interface CIListFilter {
-  classes?: string[];
-  statuses?: string[];
-  nameContains?: string;
-  attributes?: Record<string, unknown>;
-  relatedTo?: { ciId: string; types?: string[]; direction: 'OUTGOING' | 'INCOMING' | 'BOTH' };
-}
-
 /**
  * WHERE clause of a CI list, composed from constant fragments for the filters present (so the planner sees
  * only the predicates in use); every value travels as a parameter.
@@ -330,11 +318,6 @@ export function ciFilterClause(filter: CIListFilter): { where: string[]; params:
 const LIVE_AT = 'c.updatedAt <= datetime($at)';
 /** A superseded revision `c` that was the state at `$at`. */
 const SUPERSEDED_AT = "c.kind = 'ci' AND c.validFrom <= datetime($at) AND c.validTo > datetime($at)";
-
-export interface PageRequest {
-  limit: number;
-  after?: { name: string; id: string };
-}
 
 /** One page of CIs ordered by (name, id), keyset-paginated; returns up to limit + 1 rows to tell hasNextPage. */
 export async function listCIs(tx: Tx, filter: CIListFilter, page: PageRequest, at?: string): Promise<EntityRecord[]> {

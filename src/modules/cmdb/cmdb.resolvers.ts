@@ -4,9 +4,7 @@ import type { Resolvers, RelationshipTypeName } from '../../generated/graphql';
 import { SUMMARY_FIELDS, decided, onlySummary, selectsOnly } from '../../shared/graphql/lookahead';
 import { BadUserInputError } from '../../shared/errors';
 import type { GraphQLContext } from '../../context';
-import type { CIListFilter } from './cmdb.repository';
-import * as repo from './cmdb.repository';
-import type { EntityRecord, RelationshipView } from './cmdb.types';
+import type { CIListFilter, EntityRecord, RelationshipRow, RelationshipView } from './cmdb.types';
 import { parseInput } from './parse';
 import { attributesSchema } from './cmdb.validation';
 import { atKey } from './cmdb.loaders';
@@ -56,7 +54,7 @@ function relationshipSelection(info: GraphQLResolveInfo): 'bare' | 'summaries' |
 }
 
 /** A record's relationships: live, or as they stood at the record's `asOf`. */
-function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<repo.RelationshipRow[]> {
+function relationshipsOf(ctx: GraphQLContext, self: EntityRecord): Promise<RelationshipRow[]> {
   if (self.asOf) return ctx.loaders.relationshipsAt.load(atKey(self.asOf, self.id));
   (ctx.loaders.fullRelationshipsAsked ??= new Set()).add(self.id);
   return ctx.loaders.relationships.load(self.id);
@@ -73,7 +71,7 @@ async function relationshipsAtLeast(
   ctx: GraphQLContext,
   self: EntityRecord,
   level: 'bare' | 'summaries' | 'full',
-): Promise<repo.RelationshipRow[]> {
+): Promise<RelationshipRow[]> {
   if (self.asOf || level === 'full') return relationshipsOf(ctx, self);
   if (level === 'summaries') (ctx.loaders.summaryRelationshipsAsked ??= new Set()).add(self.id);
   await Promise.resolve();
@@ -87,7 +85,7 @@ function relationshipsField(
   ctx: GraphQLContext,
   self: EntityRecord,
   info: GraphQLResolveInfo,
-): Promise<repo.RelationshipRow[]> {
+): Promise<RelationshipRow[]> {
   return relationshipsAtLeast(ctx, self, relationshipSelection(info));
 }
 
@@ -143,11 +141,11 @@ export const cmdbResolvers: Resolvers = {
           ...(filter.relatedTo.types ? { types: filter.relatedTo.types } : {}),
         };
       }
-      const db = ctx.services.db;
-      const rows = await db.readTx(
-        (tx) =>
-          repo.listCIs(tx, listFilter, { limit, ...(after ? { after: decodeCursor(after) } : {}) }, asOf ?? undefined),
-        { operation: 'cis' },
+      const cmdb = ctx.services.cmdb;
+      const rows = await cmdb.listCIs(
+        listFilter,
+        { limit, ...(after ? { after: decodeCursor(after) } : {}) },
+        asOf ?? undefined,
       );
       const nodes = rows.slice(0, limit).map((n) => (asOf ? { ...n, asOf } : n));
       for (const node of nodes) {
@@ -159,7 +157,7 @@ export const cmdbResolvers: Resolvers = {
         cursors: nodes.map(encodeCursor),
         hasNextPage: rows.length > limit,
         hasPreviousPage: !!after,
-        count: () => db.readTx((tx) => repo.countCIs(tx, listFilter, asOf ?? undefined), { operation: 'cis count' }),
+        count: () => cmdb.countCIs(listFilter, asOf ?? undefined),
       };
     },
     ciClasses: async (_, __, ctx) => (await ctx.services.registries.refresh()).allClasses(),
@@ -302,9 +300,7 @@ function mustExist(entity: EntityRecord | null, id: string): EntityRecord {
 }
 
 async function listParties(ctx: GraphQLContext, className: string, orgType?: string): Promise<EntityRecord[]> {
-  const rows = await ctx.services.db.readTx((tx) => repo.listParties(tx, className, orgType), {
-    operation: `list ${className}`,
-  });
+  const rows = await ctx.services.cmdb.listParties(className, orgType);
   for (const row of rows) ctx.loaders.entity.prime(row.id, row);
   return rows;
 }

@@ -4,7 +4,7 @@ import type { Db } from '../../shared/db';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
 import { write, type Actor, type WriteTx } from '../../shared/write';
 import * as repo from './cmdb.repository';
-import type { EntityRecord } from './cmdb.types';
+import type { CIListFilter, EntityRecord, PageRequest, RelationshipRow } from './cmdb.types';
 import { checkAttributes, identifierRows, identifiersOf } from './identification';
 import { parseInput } from './parse';
 import { Registry, type ClassDef, type ClassKind } from './registry';
@@ -96,6 +96,53 @@ export class CmdbService {
     private readonly db: Db,
     readonly registries: RegistryStore,
   ) {}
+
+  // Reads. The batch reads answer many ids in one statement each: the per-request loaders are built on them.
+
+  /** Entities by id (absent ids have no record in the answer). */
+  entities(ids: readonly string[]): Promise<EntityRecord[]> {
+    return this.db.readTx((tx) => repo.findEntities(tx, ids), { operation: 'load entities' });
+  }
+
+  /** Relationships of these entities in both directions, each with the other end's full record. */
+  relationshipsOf(ids: readonly string[]): Promise<RelationshipRow[]> {
+    return this.db.readTx((tx) => repo.findRelationships(tx, ids), { operation: 'load relationships' });
+  }
+
+  /**
+   * Relationships of these entities with only a summary of the other end; without `withProperties` the
+   * relationships' own properties are not read (attributes empty, createdAt blank).
+   */
+  relationshipSummariesOf(ids: readonly string[], withProperties: boolean): Promise<RelationshipRow[]> {
+    return this.db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), {
+      operation: 'load relationship summaries',
+    });
+  }
+
+  /** Entities as they stood at `at` (absent when they did not exist then). */
+  entitiesAt(ids: readonly string[], at: string): Promise<EntityRecord[]> {
+    return this.db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), { operation: 'load entities as of' });
+  }
+
+  /** Relationships of these entities as they stood at `at`, with the other ends as they stood then. */
+  relationshipsAt(ids: readonly string[], at: string): Promise<RelationshipRow[]> {
+    return this.db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), { operation: 'load relationships as of' });
+  }
+
+  /** One page of CIs matching `filter`, live or as they stood at `at`: up to `page.limit + 1` (tells a next page). */
+  listCIs(filter: CIListFilter, page: PageRequest, at?: string): Promise<EntityRecord[]> {
+    return this.db.readTx((tx) => repo.listCIs(tx, filter, page, at), { operation: 'cis' });
+  }
+
+  /** How many CIs match `filter`, live or at `at`. */
+  countCIs(filter: CIListFilter, at?: string): Promise<number> {
+    return this.db.readTx((tx) => repo.countCIs(tx, filter, at), { operation: 'cis count' });
+  }
+
+  /** Parties of a class (Organization, Group, Person) by name; organizations optionally of one type. */
+  listParties(className: string, orgType?: string): Promise<EntityRecord[]> {
+    return this.db.readTx((tx) => repo.listParties(tx, className, orgType), { operation: `list ${className}` });
+  }
 
   /** Installs the service desk's change gate (edits naming a changeId are refused until one is installed). */
   useChangeGate(gate: ChangeGate): void {
@@ -362,7 +409,7 @@ export class CmdbService {
     );
   }
 
-  async relate(actor: Actor | null, raw: unknown): Promise<repo.RelationshipRow> {
+  async relate(actor: Actor | null, raw: unknown): Promise<RelationshipRow> {
     const input = parseInput(relateSchema, raw);
     const registry = await this.registries.current();
     if (input.fromId === input.toId) throw new BadUserInputError('a CI cannot be related to itself', 'input.toId');

@@ -35,6 +35,26 @@ export interface RelationshipView {
   other?: EntityRecord;
 }
 
+/** A relationship seen from one end, with the other end's record (full, or a summary: see `summaryEntity`). */
+export interface RelationshipRow extends RelationshipView {
+  other: EntityRecord;
+}
+
+/** Filters of a CI list; every value travels to Cypher as a parameter. */
+export interface CIListFilter {
+  classes?: string[];
+  statuses?: string[];
+  nameContains?: string;
+  attributes?: Record<string, unknown>;
+  relatedTo?: { ciId: string; types?: string[]; direction: 'OUTGOING' | 'INCOMING' | 'BOTH' };
+}
+
+/** A keyset page of CIs ordered by (name, id). */
+export interface PageRequest {
+  limit: number;
+  after?: { name: string; id: string };
+}
+
 export interface CIConnectionRecord {
   nodes: EntityRecord[];
   cursors: string[];

@@ -8,13 +8,12 @@ export {
   type ImportRelationData,
   type ImportRef,
 } from './import.service';
-export type { EntityRecord, RelationshipView } from './cmdb.types';
+export type { CIListFilter, EntityRecord, RelationshipRow, RelationshipView } from './cmdb.types';
 export {
   countEntities,
   findRevisionHistory,
   snapshotCIs,
   summaryEntity,
-  type CIListFilter,
   type RevisionRecord,
   type SnapshotCI,
   type SnapshotScope,
