@@ -5,8 +5,16 @@
  */
 import { int, type Tx } from '../../shared/db';
 import { stateAt } from '../../shared/db/temporal';
-import type { RelationshipTypeDef } from '../cmdb';
+import { RELATIONSHIP_TYPES, type RelationshipTypeDef } from '../cmdb';
 import { EdgeList, type ImpactEdge, type ImpactNode, type IndexedEdges } from './propagation';
+
+/**
+ * The relationship types whose `to` end is a redundancy group (registry: `redundancy`), as a list parameter and as
+ * the type expression of a pattern (`MEMBER_OF|INSTANCE_OF`). The registry's relationship types are closed, and
+ * their names come from it, never from user text; a pattern with the types spelled out keeps the typed expansion.
+ */
+const REDUNDANCY_TYPES = RELATIONSHIP_TYPES.filter((t) => t.redundancy).map((t) => t.name);
+const REDUNDANCY_PATTERN = REDUNDANCY_TYPES.join('|');
 
 /** APOC relationship filter for "who is impacted" (impact) or "what does it rely on" (dependencies). */
 export function relationshipFilter(
@@ -112,8 +120,8 @@ export async function impactClosure(
          RETURN 'edges' AS part, [r IN rels[i..i + 250] | [type(r), id(startNode(r)), id(endNode(r)), CASE WHEN $edgeTimes THEN r.createdAt.epochMillis END]] AS items
          UNION ALL
          RETURN 'groups' AS part,
-                [g IN apoc.coll.toSet([r IN rels WHERE type(r) IN ['MEMBER_OF', 'INSTANCE_OF'] | endNode(r)]) |
-                   [id(g), COUNT { (g)<-[:MEMBER_OF|INSTANCE_OF]-(m:CI)
+                [g IN apoc.coll.toSet([r IN rels WHERE type(r) IN $redundancyTypes | endNode(r)]) |
+                   [id(g), COUNT { (g)<-[:${REDUNDANCY_PATTERN}]-(m:CI)
                                    WHERE coalesce(m.status, '') <> 'RETIRED' AND coalesce(m.a_environment, 'production') = 'production' },
                     g.a_minimumMembers]] AS items
          UNION ALL
@@ -123,7 +131,13 @@ export async function impactClosure(
          RETURN 'subscriptions' AS part, collect([o.id, o.name, services]) AS items
        }
        RETURN part, items`,
-      { ...params, types: [...against, ...along], serviceClasses: subscribersOf ?? [], edgeTimes },
+      {
+        ...params,
+        types: [...against, ...along],
+        serviceClasses: subscribersOf ?? [],
+        edgeTimes,
+        redundancyTypes: REDUNDANCY_TYPES,
+      },
     );
     const byPart: Record<string, unknown[][][]> = { nodes: [], edges: [], groups: [], subscriptions: [] };
     for (const row of rows) byPart[row.part as string]!.push(row.items as unknown[][]);
@@ -195,14 +209,14 @@ export async function impactClosure(
               minimumMembers: v.a_minimumMembers,
               production: coalesce(v.a_environment, 'production') = 'production',
               memberCount: COUNT { MATCH (n)<-[m]-(mem:CI)
-                WHERE ((m:MEMBER_OF|INSTANCE_OF AND m.createdAt <= t)
-                       OR (m:WAS AND m.type IN ['MEMBER_OF', 'INSTANCE_OF'] AND m.validFrom <= t AND m.validTo > t))
+                WHERE ((m:${REDUNDANCY_PATTERN} AND m.createdAt <= t)
+                       OR (m:WAS AND m.type IN $redundancyTypes AND m.validFrom <= t AND m.validTo > t))
                   AND ((mem.updatedAt <= t AND mem.status <> 'RETIRED' AND coalesce(mem.a_environment, 'production') = 'production')
                        OR (mem.updatedAt > t AND EXISTS { MATCH (mv:Revision {id: mem.id}) USING INDEX SEEK mv:Revision(id)
                              WHERE mv.validFrom <= t AND mv.validTo > t
                                AND mv.status <> 'RETIRED' AND coalesce(mv.a_environment, 'production') = 'production' })) }
             } AS node, incoming + outgoing AS edges`,
-    { ...params, at },
+    { ...params, at, redundancyTypes: REDUNDANCY_TYPES },
   );
   const nodes = rows.map((r) => r.node as ImpactNodeRow);
   const positionOf = new Map(nodes.map((node, i) => [node.id, i]));
