@@ -8,7 +8,7 @@
  * DEGRADED propagates as DEGRADED. States only ever get worse, so cycles terminate (a monotone fixpoint); `depth`
  * and `via` record the first (shortest) way each CI was reached, so a person sees why.
  */
-import type { ImpactedEnd } from '../cmdb/registry';
+import type { ImpactedEnd } from '../cmdb';
 
 export type ImpactState = 'DOWN' | 'DEGRADED';
 
