@@ -819,3 +819,30 @@ describe('root cause with tickets', () => {
     });
   });
 });
+
+describe('services of a custom class', () => {
+  it('accepts a CI of a custom subclass of Service as the service an incident or a catalogue item names', async () => {
+    await h.ok(
+      `mutation($i: DefineCIClassInput!) { defineCIClass(input: $i) { name } }`,
+      { i: { name: 'PlatformService', baseClass: 'Service' } },
+      ADMIN,
+    );
+    const platform = await ci('PlatformService', 'Hosting Platform');
+    const logged = await h.ok(`mutation($i: LogIncidentInput!) { logIncident(input: $i) { service { id } } }`, {
+      i: { shortDescription: 'platform slow', impact: 'LOW', urgency: 'NORMAL', serviceId: platform },
+    });
+    expect(logged.logIncident.service).toEqual({ id: platform });
+    const item = await h.ok(
+      `mutation($i: CreateCatalogItemInput!) { createCatalogItem(input: $i) { service { id } } }`,
+      { i: { serviceId: platform, name: 'Platform account', requiresApproval: false } },
+      ADMIN,
+    );
+    expect(item.createCatalogItem.service).toEqual({ id: platform });
+    const refused = await err(`mutation($i: LogIncidentInput!) { logIncident(input: $i) { id } }`, {
+      i: { shortDescription: 'x', impact: 'LOW', urgency: 'NORMAL', serviceId: ids.db },
+    });
+    expect(refused.message).toBe(
+      `input.serviceId: ${ids.db} is a Database; expected Service or BusinessService or PlatformService`,
+    );
+  });
+});

@@ -16,7 +16,6 @@ import {
 
 /** Analyses stop (and say `truncated`) rather than run away past this many CIs. */
 export const MAX_AFFECTED = 10_000;
-const SERVICE_CLASSES = ['Service', 'BusinessService'];
 
 const ids = z.array(z.string().min(1)).min(1, 'give at least one CI').max(1000);
 const moment = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO-8601 date-time');
@@ -377,10 +376,7 @@ function reliesOn(
 
 /** The classes whose CIs are services: Service, BusinessService and their subclasses. */
 export function serviceClasses(registry: Registry): string[] {
-  return registry
-    .allClasses()
-    .filter((c) => registry.lineage(c.name).some((name) => SERVICE_CLASSES.includes(name)))
-    .map((c) => c.name);
+  return registry.serviceClasses();
 }
 
 function edgeRules(registry: Registry): Map<string, EdgeRule> {

@@ -330,6 +330,8 @@ export const RELATIONSHIP_TYPES: readonly RelationshipTypeDef[] = [
   },
 ];
 
+/** The built-in classes a service is, or descends from. */
+const SERVICE_BASE_CLASSES: readonly string[] = ['Service', 'BusinessService'];
 /** Runtime registry: built-in classes plus custom ones loaded from the graph. */
 export class Registry {
   private readonly classes = new Map<string, ClassDef>();
@@ -373,6 +375,15 @@ export class Registry {
       current = current.base ? this.classes.get(current.base) : undefined;
     }
     return out;
+  }
+
+  /** The classes whose CIs are services: Service, BusinessService, then their subclasses (custom ones included). */
+  serviceClasses(): string[] {
+    const subclasses = this.allClasses()
+      .map((c) => c.name)
+      .filter((name) => !SERVICE_BASE_CLASSES.includes(name))
+      .filter((name) => this.lineage(name).some((n) => SERVICE_BASE_CLASSES.includes(n)));
+    return [...SERVICE_BASE_CLASSES, ...subclasses];
   }
 
   /** Attributes including inherited ones (a subclass may redeclare an inherited attribute). */

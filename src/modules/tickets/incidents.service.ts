@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../shared/db';
 import { BadUserInputError, NotFoundError } from '../../shared/errors';
 import { write, type Actor, type WriteTx } from '../../shared/write';
-import { parseInput } from '../cmdb';
+import { parseInput, type RegistryStore } from '../cmdb';
 import * as repo from './tickets.repository';
 import type { TicketRecord } from './tickets.repository';
 import { journalEntry as entry, pick, type TicketStore } from './ticket-store';
@@ -26,7 +26,7 @@ export class IncidentService {
     private readonly db: Db,
     private readonly store: TicketStore,
     private readonly settings: SettingsService,
-    private readonly serviceClasses: readonly string[],
+    private readonly registries: RegistryStore,
   ) {}
 
   async list(
@@ -67,11 +67,12 @@ export class IncidentService {
 
   async logIncident(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.logIncidentSchema, raw);
+    const serviceClasses = (await this.registries.current()).serviceClasses();
     await this.db.readTx(
       (tx) =>
         this.store.requireEntities(tx, [
           { id: input.callerId, field: 'input.callerId', classes: ['Person'] },
-          { id: input.serviceId, field: 'input.serviceId', classes: this.serviceClasses },
+          { id: input.serviceId, field: 'input.serviceId', classes: serviceClasses },
           ...input.ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
         ]),
       { operation: 'logIncident' },
@@ -190,6 +191,7 @@ export class IncidentService {
 
   async updateIncident(actor: Actor | null, raw: unknown): Promise<TicketRecord> {
     const input = parseInput(v.updateIncidentSchema, raw);
+    const serviceClasses = (await this.registries.current()).serviceClasses();
     const scoped = input.ciIds !== undefined || input.serviceId !== undefined || input.impact !== undefined;
     let current = (await this.db.readTx((tx) => this.store.find(tx, [input.id]), { operation: 'tickets' }))[0];
     if (!current || current.kind !== 'Incident') throw new NotFoundError('Incident', input.id);
@@ -198,7 +200,7 @@ export class IncidentService {
     await this.db.readTx(
       (tx) =>
         this.store.requireEntities(tx, [
-          { id: serviceId, field: 'input.serviceId', classes: this.serviceClasses },
+          { id: serviceId, field: 'input.serviceId', classes: serviceClasses },
           ...ciIds.map((id, i) => ({ id, field: `input.ciIds.${i}`, ci: true })),
         ]),
       { operation: 'updateIncident' },

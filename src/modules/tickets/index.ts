@@ -1,4 +1,4 @@
-export { TicketService, SERVICE_CLASSES } from './tickets.service';
+export { TicketService } from './tickets.service';
 export { TicketStore, journalEntry, type EntityRef, type TicketImpact } from './ticket-store';
 export type { SettingsService } from './settings.service';
 export type { IncidentService } from './incidents.service';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../shared/db';
 import { BadUserInputError, ForbiddenError } from '../../shared/errors';
 import { write, type Actor } from '../../shared/write';
-import { parseInput } from '../cmdb';
+import { parseInput, type RegistryStore } from '../cmdb';
 import * as repo from './tickets.repository';
 import type { TicketRecord } from './tickets.repository';
 import { journalEntry as entry, type TicketStore } from './ticket-store';
@@ -17,7 +17,7 @@ export class RequestService {
   constructor(
     private readonly db: Db,
     private readonly store: TicketStore,
-    private readonly serviceClasses: readonly string[],
+    private readonly registries: RegistryStore,
   ) {}
 
   async catalog(serviceId: string | null | undefined): Promise<repo.CatalogItemRow[]> {
@@ -30,9 +30,10 @@ export class RequestService {
 
   async createCatalogItem(actor: Actor | null, raw: unknown): Promise<repo.CatalogItemRow> {
     const input = parseInput(v.createCatalogItemSchema, raw);
+    const serviceClasses = (await this.registries.current()).serviceClasses();
     return write(this.db, actor, { name: 'createCatalogItem', permission: 'servicedesk.admin' }, async (tx) => {
       await this.store.requireEntities(tx, [
-        { id: input.serviceId, field: 'input.serviceId', classes: this.serviceClasses },
+        { id: input.serviceId, field: 'input.serviceId', classes: serviceClasses },
         { id: input.fulfilmentGroupId, field: 'input.fulfilmentGroupId', classes: ['Group'] },
       ]);
       const id = randomUUID();

@@ -16,8 +16,6 @@ import { TicketWorkflow } from './ticket-workflow.service';
 import { TriageService } from './triage.service';
 import * as v from './tickets.validation';
 
-export const SERVICE_CLASSES = ['Service', 'BusinessService'];
-
 export class TicketService {
   readonly store: TicketStore;
   readonly settings: SettingsService;
@@ -34,9 +32,9 @@ export class TicketService {
   ) {
     this.store = new TicketStore(analysis);
     this.settings = new SettingsService(db);
-    this.incidents = new IncidentService(db, this.store, this.settings, SERVICE_CLASSES);
+    this.incidents = new IncidentService(db, this.store, this.settings, registries);
     this.problems = new ProblemService(db, this.store, registries);
-    this.requests = new RequestService(db, this.store, SERVICE_CLASSES);
+    this.requests = new RequestService(db, this.store, registries);
     this.workflow = new TicketWorkflow(db, this.store);
     this.triage = new TriageService(db, analysis);
   }
