@@ -17,6 +17,7 @@ export async function openDb(config: Config, uri = config.NEO4J_URI): Promise<Db
   const db = new Db(
     createDriver({ uri, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD }),
     config.NEO4J_DATABASE,
+    { defaultMs: config.NEO4J_TX_TIMEOUT_MS, bulkMs: config.NEO4J_IMPORT_TX_TIMEOUT_MS },
   );
   await db.driver.verifyConnectivity();
   return db;

@@ -1,6 +1,13 @@
 /** Environment, parsed once with zod into one typed object. */
 import { z } from 'zod';
 
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback)
+    .transform((v) => v === 'true');
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const schema = z.object({
   /** A running Neo4j to use. When unset, `npm start` starts the local Maven-provisioned one. */
   NEO4J_URI: z.string().url().optional(),
@@ -18,9 +25,62 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** Roles given to an actor whose request names none (X-Actor-Roles). */
   DEFAULT_ROLES: z.string().default('editor'),
+
+  // Limits on GraphQL documents, checked before any resolver runs (src/server/armor.ts, src/server/query-cost.ts).
+  // A document over one is refused with GRAPHQL_VALIDATION_FAILED (tokens: GRAPHQL_PARSE_FAILED), HTTP 400, and
+  // `extensions.limit` naming the variable below.
+  /**
+   * Fields nested in one operation (fragments count where they are spread). Under `__schema` the bound is 16, or
+   * this when larger: the standard introspection query is 15 deep.
+   */
+  GRAPHQL_MAX_DEPTH: positiveInt(12),
+  /** Aliased fields in one operation (`__typename` aliases not counted). */
+  GRAPHQL_MAX_ALIASES: positiveInt(20),
+  /** Directives in one operation. */
+  GRAPHQL_MAX_DIRECTIVES: positiveInt(50),
+  /** Lexical tokens in one document (the standard introspection query has about 160). */
+  GRAPHQL_MAX_TOKENS: positiveInt(5000),
+  /**
+   * Estimated cost of one operation: every field costs 1, and a field's subtree counts as many times as the list it
+   * returns may hold — its `first` / `last` / `limit` argument, the length of an ID-list argument (`ids`, `ciIds`),
+   * or 10 for a list with neither. A page of 500 CIs with two levels of relationships costs about 230,000.
+   */
+  GRAPHQL_MAX_COST: positiveInt(500_000),
+  /** Items in one list argument (`ciIds`, `ids`, ...) unless the table in src/server/query-cost.ts names another cap. */
+  GRAPHQL_MAX_LIST_LENGTH: positiveInt(1000),
+  /** Schema introspection (`__schema`, `__type`): on, so frontends and integrations can generate their types. */
+  GRAPHQL_INTROSPECTION: flag('true'),
+  /** "Did you mean ...?" in validation errors; off by default under NODE_ENV=production. */
+  GRAPHQL_FIELD_SUGGESTIONS: z.enum(['true', 'false']).optional(),
+  NODE_ENV: z.string().optional(),
+
+  /** Neo4j transaction timeout: a statement running longer is ended and answers QUERY_TIMEOUT. */
+  NEO4J_TX_TIMEOUT_MS: positiveInt(30_000),
+  /** The timeout of an import's transactions (a batch of 5,000 records, or a whole atomic import). */
+  NEO4J_IMPORT_TX_TIMEOUT_MS: positiveInt(600_000),
+
+  /** Requests a principal (the actor, else the client IP) may make per minute; over it, HTTP 429 with Retry-After. */
+  RATE_LIMIT_PER_MINUTE: positiveInt(600),
+  /**
+   * Origins browsers may call the API from (comma-separated, exact `scheme://host[:port]`). Unset: the service's own
+   * origin only. `*` is refused.
+   */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .refine((v) => !v?.split(',').some((o) => o.trim() === '*'), 'list the allowed origins; * is not accepted'),
+  /** Largest request body accepted (an import document of some thousands of CIs fits); larger gets HTTP 413. */
+  HTTP_BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
 });
 
-export type Config = z.infer<typeof schema> & { sourcePrecedence: string[]; defaultRoles: string[] };
+export type Config = z.infer<typeof schema> & {
+  sourcePrecedence: string[];
+  defaultRoles: string[];
+  /** CORS_ORIGINS as a list; empty when unset (the HTTP host then allows its own origin). */
+  corsOrigins: string[];
+  /** GRAPHQL_FIELD_SUGGESTIONS, or its default for NODE_ENV. */
+  fieldSuggestions: boolean;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -37,5 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...parsed.data,
     sourcePrecedence: split(parsed.data.SOURCE_PRECEDENCE),
     defaultRoles: split(parsed.data.DEFAULT_ROLES),
+    corsOrigins: split(parsed.data.CORS_ORIGINS ?? ''),
+    fieldSuggestions: parsed.data.GRAPHQL_FIELD_SUGGESTIONS
+      ? parsed.data.GRAPHQL_FIELD_SUGGESTIONS === 'true'
+      : parsed.data.NODE_ENV !== 'production',
   };
 }

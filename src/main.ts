@@ -5,11 +5,17 @@
 import { openDb, openRuntime, type Runtime } from './bootstrap';
 import { loadConfig } from './config';
 import { startHttp, type HttpServer } from './server/http';
+import { httpLimitsFrom } from './server/http-guards';
 
 /** Serves `runtime` over HTTP until SIGINT or SIGTERM, then closes the HTTP server and the driver. */
 export async function serve(runtime: Runtime): Promise<HttpServer> {
   const { config, db, services } = runtime;
-  const http = await startHttp(services, { host: config.HOST, port: config.PORT, defaultRoles: config.defaultRoles });
+  const http = await startHttp(services, {
+    host: config.HOST,
+    port: config.PORT,
+    defaultRoles: config.defaultRoles,
+    limits: httpLimitsFrom(config),
+  });
   console.log(`ServiceGraph GraphQL ready at ${http.url}  (writes need an X-Actor header)`);
   const shutdown = async (): Promise<void> => {
     await http.stop();

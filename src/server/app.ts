@@ -18,7 +18,7 @@ import type { GraphQLContext, Services } from '../context';
 import { formatError } from './format-error';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { loadTypeDefs } from './schema';
-import { depthLimit } from './limits';
+import { armorOptions, DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './armor';
 
 export const SERVICE_VERSION = '0.1.0';
 
@@ -36,20 +36,31 @@ export function buildResolvers(): Resolvers[] {
   return [common, cmdbResolvers, analysisResolvers, historyResolvers, ticketResolvers, changeResolvers];
 }
 
-/** The Apollo server; `plugins` adds host-specific ones (the HTTP host's drain plugin). */
-export function createApollo(plugins: ApolloServerPlugin<GraphQLContext>[] = []): ApolloServer<GraphQLContext> {
+/**
+ * The Apollo server; `plugins` adds host-specific ones (the HTTP host's drain plugin), `limits` the document limits
+ * checked before any resolver runs (src/server/armor.ts).
+ */
+export function createApollo(
+  plugins: ApolloServerPlugin<GraphQLContext>[] = [],
+  limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
+): ApolloServer<GraphQLContext> {
+  const armor = armorOptions(limits);
   return new ApolloServer<GraphQLContext>({
     typeDefs: loadTypeDefs(),
     resolvers: buildResolvers() as never,
     formatError,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(12)],
-    // Frontends and integrations generate their types from the schema: introspection stays on whatever NODE_ENV
-    // says (Apollo turns it off under production by default).
-    introspection: true,
+    // Introspection follows GRAPHQL_INTROSPECTION whatever NODE_ENV says (Apollo's default turns it off under
+    // production); field suggestions follow GRAPHQL_FIELD_SUGGESTIONS.
+    ...armor,
     // No cache hints are used; the cache-control plugin would otherwise wrap every field resolver (a hub's impact
     // answer resolves tens of thousands of fields).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...armor.plugins,
+      ...plugins,
+    ],
   });
 }
 

@@ -1,16 +1,16 @@
 /**
  * The HTTP host (Fastify): GraphQL at /graphql (GET and POST; `/` redirects there), liveness at /healthz and
- * readiness at /readyz. The actor comes from the X-Actor / X-Actor-Roles headers.
+ * readiness at /readyz. The actor comes from the X-Actor / X-Actor-Roles headers. CORS, the rate limit and the body
+ * limit are http-guards.ts's; the GraphQL document limits armor.ts's.
  */
-import type { ApolloServer } from '@apollo/server';
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import type { GraphQLContext, Services } from '../context';
 import { actorFromHeaders, contextFor, createApollo } from './app';
+import { DEFAULT_HTTP_LIMITS, registerGuards, type HttpLimits } from './http-guards';
 
 export const GRAPHQL_PATH = '/graphql';
-/** Large enough for an import document of some thousands of CIs; bigger loads go through `npm run import`. */
-const BODY_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export interface HttpServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
@@ -23,10 +23,23 @@ export interface HttpServer {
 
 export async function startHttp(
   services: Services,
-  options: { host: string; port: number; defaultRoles: string[] },
+  options: {
+    host: string;
+    port: number;
+    defaultRoles: string[];
+    limits?: HttpLimits;
+    /** Further Apollo plugins (tests count resolver calls with one). */
+    plugins?: ApolloServerPlugin<GraphQLContext>[];
+  },
 ): Promise<HttpServer> {
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
-  const apollo = createApollo([fastifyApolloDrainPlugin(app)]);
+  const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
+  const app = Fastify({ bodyLimit: limits.bodyLimitBytes, logger: false });
+  let origin = '';
+  await registerGuards(app, limits, {
+    principalOf: (request) => actorFromHeaders(request.headers, [])?.id,
+    ownOrigin: () => origin,
+  });
+  const apollo = createApollo([fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])], limits.graphql);
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
@@ -44,7 +57,7 @@ export async function startHttp(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  origin = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   return {
     url: `${origin}${GRAPHQL_PATH}`,
     origin,

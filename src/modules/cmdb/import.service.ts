@@ -199,7 +199,7 @@ export class ImportService {
   }
 
   async importCMDB(actor: Actor | null, raw: unknown, options: ImportOptions = {}): Promise<ImportResult> {
-    const operation = { name: 'importCMDB', permission: 'cmdb.import' as const };
+    const operation = { name: 'importCMDB', permission: 'cmdb.import' as const, bulk: true };
     authorizeWrite(actor, operation);
     const input = parseInput(importSchema, raw);
     const registry = await this.registries.refresh();

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
-import { ConflictError } from '../errors';
+import { ConflictError, QueryTimeoutError } from '../errors';
 
 export type Params = Record<string, unknown>;
 export type Row = Record<string, unknown>;
@@ -28,6 +28,14 @@ export interface TxMeta {
   /** The GraphQL operation or tool that opened the transaction; lands in Neo4j's query log. */
   operation?: string;
   actor?: string;
+  /** A bulk load (an import batch): gets the bulk timeout instead of the statement timeout. */
+  bulk?: boolean;
+}
+
+/** How long a transaction may run before Neo4j ends it (ms); unset, the server's db.transaction.timeout holds. */
+export interface TxTimeouts {
+  defaultMs?: number;
+  bulkMs?: number;
 }
 
 export interface ConnectOptions {
@@ -143,8 +151,14 @@ export function isConstraintViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
 }
 
+const TIMEOUT_CODES = new Set([
+  'Neo.ClientError.Transaction.TransactionTimedOut',
+  'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
+]);
+
 /** Neo4j errors a client may see, as typed errors; the rest propagate (and are masked by the formatter). */
-function mapError(error: unknown): unknown {
+function mapError(error: unknown, timeoutMs: number | undefined): unknown {
+  if (TIMEOUT_CODES.has((error as { code?: string })?.code ?? '')) return new QueryTimeoutError(timeoutMs);
   if (isConstraintViolation(error)) {
     const message = String((error as Error).message);
     const key = /property `key` = '([^']*)'/.exec(message)?.[1];
@@ -170,6 +184,7 @@ export class Db {
   constructor(
     readonly driver: Driver,
     readonly database = 'neo4j',
+    readonly timeouts: TxTimeouts = {},
   ) {}
 
   private async execute(tx: ManagedTransaction, cypher: string, params: Params): Promise<QueryResult> {
@@ -198,11 +213,16 @@ export class Db {
     };
   }
 
-  private config(meta: TxMeta): { metadata: Record<string, string> } {
+  private timeoutOf(meta: TxMeta): number | undefined {
+    return meta.bulk ? (this.timeouts.bulkMs ?? this.timeouts.defaultMs) : this.timeouts.defaultMs;
+  }
+
+  private config(meta: TxMeta): { metadata: Record<string, string>; timeout?: number } {
     const metadata: Record<string, string> = {};
     if (meta.operation) metadata.operation = meta.operation;
     if (meta.actor) metadata.actor = meta.actor;
-    return { metadata };
+    const timeout = this.timeoutOf(meta);
+    return timeout === undefined ? { metadata } : { metadata, timeout };
   }
 
   /** One read statement in its own auto-committed read transaction. */
@@ -215,7 +235,7 @@ export class Db {
     try {
       return await session.executeRead((tx) => work(this.wrap(tx)), this.config(meta));
     } catch (error) {
-      throw mapError(error);
+      throw mapError(error, this.timeoutOf(meta));
     } finally {
       await session.close();
     }
@@ -230,7 +250,7 @@ export class Db {
     try {
       return await session.executeWrite((tx) => work(this.wrap(tx)), this.config(meta));
     } catch (error) {
-      throw mapError(error);
+      throw mapError(error, this.timeoutOf(meta));
     } finally {
       await session.close();
     }

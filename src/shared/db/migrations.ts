@@ -94,9 +94,10 @@ export async function migrate(db: Db, dir: string, options: MigrateOptions = {})
   const applied: string[] = [];
   for (const migration of files) {
     if (recorded.has(migration.version)) continue;
-    // Schema statements cannot share a transaction with data writes: each runs on its own.
+    // Schema statements cannot share a transaction with data writes: each runs on its own, with the bulk timeout
+    // (a data migration rewrites every record it concerns).
     for (const statement of migration.statements) {
-      await db.writeTx((tx) => tx.run(statement), { operation: `migrate ${migration.file}` });
+      await db.writeTx((tx) => tx.run(statement), { operation: `migrate ${migration.file}`, bulk: true });
     }
     await db.writeTx(
       (tx) =>

@@ -4,7 +4,7 @@
  */
 import type { ZodError } from 'zod';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'QUERY_TIMEOUT';
 
 export class AppError extends Error {
   constructor(
@@ -46,6 +46,19 @@ export class ForbiddenError extends AppError {
 export class UnauthenticatedError extends AppError {
   constructor(message: string) {
     super('UNAUTHENTICATED', message);
+  }
+}
+
+/** Neo4j ended a transaction that ran past its timeout (NEO4J_TX_TIMEOUT_MS, or NEO4J_IMPORT_TX_TIMEOUT_MS). */
+export class QueryTimeoutError extends AppError {
+  constructor(timeoutMs: number | undefined) {
+    super(
+      'QUERY_TIMEOUT',
+      timeoutMs === undefined
+        ? 'the database ended the statement: it ran past the transaction timeout'
+        : `the database ended the statement: it ran past the ${timeoutMs} ms transaction timeout`,
+      timeoutMs === undefined ? {} : { timeoutMs },
+    );
   }
 }
 

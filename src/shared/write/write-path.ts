@@ -34,6 +34,8 @@ export interface WriteOperation {
   permission: Permission;
   /** The change record authorizing this write (validated by the caller before it writes). */
   changeId?: string | null;
+  /** A bulk load (an import batch): its transaction gets the bulk timeout (NEO4J_IMPORT_TX_TIMEOUT_MS). */
+  bulk?: boolean;
 }
 
 /** The checks `write` makes before any work; for operations that must refuse early (before batching, say). */
@@ -82,7 +84,7 @@ export async function write<T>(
       }
       return value;
     },
-    { operation: operation.name, actor: writer.id },
+    { operation: operation.name, actor: writer.id, bulk: operation.bulk },
   );
   for (const effect of effects) await effect();
   return result;
