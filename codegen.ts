@@ -13,6 +13,8 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         scalars: { DateTime: 'string', JSON: 'unknown' },
+        // Enum values whose stored form differs from the GraphQL name; the resolvers map them (Apollo enum resolvers).
+        enumValues: { OrganizationType: { CUSTOMER: 'customer', SUPPLIER: 'supplier', INTERNAL: 'internal' } },
         mappers: {
           CI: '../modules/cmdb/cmdb.types#EntityRecord',
           Organization: '../modules/cmdb/cmdb.types#EntityRecord',
@@ -20,6 +22,10 @@ const config: CodegenConfig = {
           Person: '../modules/cmdb/cmdb.types#EntityRecord',
           Relationship: '../modules/cmdb/cmdb.types#RelationshipView',
           CIConnection: '../modules/cmdb/cmdb.types#CIConnectionRecord',
+          OrganizationConnection: '../modules/cmdb/cmdb.types#CIConnectionRecord',
+          GroupConnection: '../modules/cmdb/cmdb.types#CIConnectionRecord',
+          // The typescript-resolvers plugin types an enum with explicit enumValues as null: name its own type.
+          OrganizationType: 'OrganizationType',
           CIClass: '../modules/cmdb/registry#ClassDef',
           RelationshipType: '../modules/cmdb/registry#RelationshipTypeDef',
           ImpactResult: '../modules/analysis/analysis.service#ImpactOutcome',

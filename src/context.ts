@@ -17,6 +17,8 @@ export interface SystemService {
   neo4jVersion(): Promise<string>;
   /** True when the database answers a read. */
   ready(): Promise<boolean>;
+  /** The GraphQL type of the record each global id names (`node(id:)`); ids no record has are absent. */
+  nodeTypes(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface Services {

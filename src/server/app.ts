@@ -6,12 +6,14 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { createCmdbLoaders } from '../modules/cmdb/cmdb.loaders';
 import { cmdbResolvers } from '../modules/cmdb/cmdb.resolvers';
+import { contactsResolvers } from '../modules/cmdb/contacts.resolvers';
 import { analysisResolvers } from '../modules/analysis/analysis.resolvers';
 import { historyResolvers } from '../modules/history/history.resolvers';
 import { createTicketLoaders } from '../modules/tickets/tickets.loaders';
 import { ticketResolvers } from '../modules/tickets/tickets.resolvers';
 import { createChangeLoaders } from '../modules/change/change.loaders';
 import { changeResolvers } from '../modules/change/change.resolvers';
+import { nodeResolvers } from './node.resolvers';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
 import type { GraphQLContext, Services } from '../context';
@@ -33,7 +35,16 @@ export function buildResolvers(): Resolvers[] {
       }),
     },
   };
-  return [common, cmdbResolvers, analysisResolvers, historyResolvers, ticketResolvers, changeResolvers];
+  return [
+    common,
+    nodeResolvers,
+    cmdbResolvers,
+    contactsResolvers,
+    analysisResolvers,
+    historyResolvers,
+    ticketResolvers,
+    changeResolvers,
+  ];
 }
 
 /**

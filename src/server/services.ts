@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { databaseReady, neo4jVersion, type Db } from '../shared/db';
+import { findNodeTypes } from '../shared/db/node.repository';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
 import { AnalysisService } from '../modules/analysis';
 import { HistoryService } from '../modules/history';
@@ -17,9 +18,12 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
   const tickets = new TicketService(db, analysis, registries);
   const changes = new ChangeService(db, analysis, tickets, cmdb);
   cmdb.useChangeGate(changes);
-  analysis.useTicketFacts(tickets.facts);
   return {
-    system: { neo4jVersion: () => neo4jVersion(db), ready: () => databaseReady(db) },
+    system: {
+      neo4jVersion: () => neo4jVersion(db),
+      ready: () => databaseReady(db),
+      nodeTypes: (ids) => db.readTx((tx) => findNodeTypes(tx, ids), { operation: 'node types' }),
+    },
     registries,
     cmdb,
     tickets,

@@ -29,7 +29,7 @@ describe('demo CMDB (the media company of the seed story)', () => {
       `{ cis(filter: {nameContains: "Quova Geo-IP Service"}) { edges { node { subscribers { name orgType } supportGroups { name } } } } }`,
     );
     expect(geo.cis.edges[0].node.subscribers).toEqual(
-      expect.arrayContaining([{ name: 'Channel Sport Media', orgType: 'customer' }]),
+      expect.arrayContaining([{ name: 'Channel Sport Media', orgType: 'CUSTOMER' }]),
     );
   });
 

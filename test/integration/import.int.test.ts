@@ -277,7 +277,7 @@ describe('importCMDB', () => {
         supports: [{ name: 'Licence Service', subscribers: [{ name: 'Channel Sport Media' }] }],
       },
     ]);
-    const org = await h.ok(`{ organizations(orgType: customer) { name } }`);
+    const org = await h.ok(`{ organizations(orgType: CUSTOMER) { name } }`);
     expect(org.organizations).toEqual([{ name: 'Channel Sport Media' }]);
   });
 

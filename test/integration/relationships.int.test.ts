@@ -91,7 +91,7 @@ describe('relateCIs', () => {
   it('relates parties: a customer subscribes to a service, a CI is supported by a group', async () => {
     const svc = await ci('Service', 'Licence Service');
     const org = await h.ok(
-      `mutation { createOrganization(input: {name: "Channel Sport Media", orgType: customer}) { id } }`,
+      `mutation { createOrganization(input: {name: "Channel Sport Media", orgType: CUSTOMER}) { id } }`,
     );
     const grp = await h.ok(`mutation { createGroup(input: {name: "VMS Platform Team"}) { id } }`);
     await h.ok(RELATE, { i: { type: 'SUBSCRIBES_TO', fromId: org.createOrganization.id, toId: svc } });
@@ -101,7 +101,7 @@ describe('relateCIs', () => {
       { id: svc },
     );
     expect(data.ci).toEqual({
-      subscribers: [{ name: 'Channel Sport Media', orgType: 'customer', subscriptions: [{ name: 'Licence Service' }] }],
+      subscribers: [{ name: 'Channel Sport Media', orgType: 'CUSTOMER', subscriptions: [{ name: 'Licence Service' }] }],
       supportGroups: [{ name: 'VMS Platform Team', supports: [{ name: 'Licence Service' }] }],
     });
     const wrong = await h.gql(RELATE, {

@@ -74,7 +74,7 @@ beforeAll(async () => {
   await relate('DEPENDS_ON', ids.app, ids.db);
   await relate('DEPENDS_ON', ids.svc, ids.app);
   ids.org = (
-    await h.ok(`mutation { createOrganization(input: {name: "Client", orgType: customer}) { id } }`)
+    await h.ok(`mutation { createOrganization(input: {name: "Client", orgType: CUSTOMER}) { id } }`)
   ).createOrganization.id;
   await relate('SUBSCRIBES_TO', ids.org, ids.svc);
   ids.group = (await h.ok(`mutation { createGroup(input: {name: "Desk"}) { id } }`)).createGroup.id;

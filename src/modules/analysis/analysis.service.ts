@@ -4,7 +4,7 @@ import type { Db } from '../../shared/db';
 import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
-import { NO_TICKET_FACTS, type TicketFacts } from './ticket-facts';
+import { byRootCauseOrder, candidatesOf, coverOf, scoreOf } from './root-cause-scoring';
 import type { ImpactNodeRow } from './analysis.repository';
 import {
   adjacency,
@@ -396,17 +396,10 @@ function parseJson(text: string | null): unknown {
 }
 
 export class AnalysisService {
-  private ticketFacts: TicketFacts = NO_TICKET_FACTS;
-
   constructor(
     private readonly db: Db,
     private readonly registries: RegistryStore,
   ) {}
-
-  /** Installs the service desk's facts (until then, analysis sees no incidents, known errors or changes). */
-  useTicketFacts(facts: TicketFacts): void {
-    this.ticketFacts = facts;
-  }
 
   /** Every input id must be a CI (that existed at `at`): BAD_USER_INPUT names the first that is not. */
   private checkFound(
@@ -616,7 +609,7 @@ export class AnalysisService {
     return this.db.readTx(
       async (tx) => {
         const fromIncidents = input.incidentIds.length
-          ? await this.ticketFacts.incidentCIs(tx, input.incidentIds)
+          ? await repo.incidentCIs(tx, input.incidentIds)
           : new Map<string, string[]>();
         input.incidentIds.forEach((id, i) => {
           if (!fromIncidents.has(id)) throw new BadUserInputError(`${id} is not an incident`, `input.incidentIds.${i}`);
@@ -644,12 +637,7 @@ export class AnalysisService {
             t.path,
             t.hops.map((h) => h.type),
           );
-        // A candidate that explains only itself says nothing.
-        const candidates = [...explained.entries()].filter(([id, by]) => [...by.keys()].some((s) => s !== id));
-        const ranked = candidates
-          .map(([id, by]) => ({ id, by, coverage: by.size / symptoms.length }))
-          .sort((a, b) => b.coverage - a.coverage)
-          .slice(0, 500);
+        const ranked = candidatesOf(explained, symptoms.length);
         const changes = ranked.length
           ? await repo.changesSince(
               tx,
@@ -659,7 +647,7 @@ export class AnalysisService {
           : [];
         const signals = new Map(
           (ranked.length
-            ? await this.ticketFacts.signals(
+            ? await repo.ticketSignals(
                 tx,
                 ranked.map((c) => c.id),
               )
@@ -671,76 +659,49 @@ export class AnalysisService {
         const name = (id: string): string => summaries.get(id)?.name ?? id;
 
         // Score every candidate (cheap), choose the cover and the order; evidence only for those returned.
-        const scored = ranked.map(({ id, by, coverage }) => {
-          let hops = 0;
-          for (const p of by.values()) hops += p.path.length - 1;
-          const mean = hops / by.size;
-          const recent = changesOf.get(id) ?? [];
-          const tickets = signals.get(id) ?? { openIncidents: [], knownErrors: [] };
-          // Signals: two recent changes, or one known error, or two open incidents on the candidate count fully.
-          const signal = Math.min(1, recent.length / 2 + tickets.knownErrors.length + tickets.openIncidents.length / 2);
-          const score = 0.6 * coverage + 0.25 * (1 / (1 + mean)) + 0.15 * signal;
-          return {
-            id,
-            by,
-            recent,
-            tickets,
-            score: Math.round(score * 1000) / 1000,
-            explains: [...by.keys()],
-            inCover: false,
+        const scored = ranked.map((candidate) => {
+          const recent = changesOf.get(candidate.id) ?? [];
+          const tickets = signals.get(candidate.id) ?? { openIncidents: [], knownErrors: [] };
+          const evidence = {
+            recentChanges: recent.length,
+            knownErrors: tickets.knownErrors.length,
+            openIncidents: tickets.openIncidents.length,
           };
+          const { id, by } = candidate;
+          return { id, by, recent, tickets, score: scoreOf(candidate, evidence), explains: [...by.keys()] };
         });
-        // Greedy set cover: the fewest candidates that together explain every symptom (best score breaks ties).
-        const uncovered = new Set(symptoms);
-        while (uncovered.size) {
-          let best: (typeof scored)[number] | undefined;
-          let gain = 0;
-          for (const c of scored) {
-            if (c.inCover) continue;
-            let g = 0;
-            for (const s of c.explains) if (uncovered.has(s)) g += 1;
-            if (g > gain || (g === gain && g > 0 && best && c.score > best.score)) {
-              best = c;
-              gain = g;
-            }
-          }
-          if (!best || !gain) break;
-          best.inCover = true;
-          for (const s of best.explains) uncovered.delete(s);
-        }
-        scored.sort((a, b) => b.explains.length - a.explains.length || b.score - a.score || byCodeUnits(a.id, b.id));
-        return scored
-          .slice(0, input.limit)
-          .map(({ id, by, recent, tickets, score, explains, inCover }): RootCauseRecord => ({
-            ciId: id,
-            summaries,
-            score,
-            explains,
-            inCover,
-            evidence: [
-              `explains ${by.size} of ${symptoms.length} symptoms: ${explains.map(name).join(', ')}`,
-              ...[...by.entries()].map(([symptom, p]) =>
-                p.path.length === 1
-                  ? `${name(symptom)} is itself a symptom`
-                  : `${name(symptom)} → ${name(id)} in ${p.path.length - 1} hop(s): ${p.path.map((x, i) => (i === 0 ? name(x) : `-${p.types[i - 1]}- ${name(x)}`)).join(' ')}`,
-              ),
-              recent.length
-                ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
-                : `no configuration change recorded since ${since}`,
-              ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
-              ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
-            ],
-            paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
-            recentChanges: recent.map((c) => ({
-              at: c.at,
-              actor: c.actor,
-              operation: c.operation,
-              before: parseJson(c.before),
-              after: parseJson(c.after),
-            })),
-            openIncidents: tickets.openIncidents,
-            knownErrors: tickets.knownErrors,
-          }));
+        const cover = coverOf(scored, symptoms);
+        scored.sort(byRootCauseOrder);
+        return scored.slice(0, input.limit).map(({ id, by, recent, tickets, score, explains }): RootCauseRecord => ({
+          ciId: id,
+          summaries,
+          score,
+          explains,
+          inCover: cover.has(id),
+          evidence: [
+            `explains ${by.size} of ${symptoms.length} symptoms: ${explains.map(name).join(', ')}`,
+            ...[...by.entries()].map(([symptom, p]) =>
+              p.path.length === 1
+                ? `${name(symptom)} is itself a symptom`
+                : `${name(symptom)} → ${name(id)} in ${p.path.length - 1} hop(s): ${p.path.map((x, i) => (i === 0 ? name(x) : `-${p.types[i - 1]}- ${name(x)}`)).join(' ')}`,
+            ),
+            recent.length
+              ? `changed ${recent.length} time(s) since ${since}: ${recent.map((c) => `${c.at} ${c.operation} by ${c.actor}`).join('; ')}`
+              : `no configuration change recorded since ${since}`,
+            ...(tickets.openIncidents.length ? [`open incident(s) on it: ${tickets.openIncidents.join(', ')}`] : []),
+            ...(tickets.knownErrors.length ? [`known error(s) apply: ${tickets.knownErrors.join('; ')}`] : []),
+          ],
+          paths: [...by.entries()].map(([symptomId, p]) => ({ symptomId, summaries, path: p.path, types: p.types })),
+          recentChanges: recent.map((c) => ({
+            at: c.at,
+            actor: c.actor,
+            operation: c.operation,
+            before: parseJson(c.before),
+            after: parseJson(c.after),
+          })),
+          openIncidents: tickets.openIncidents,
+          knownErrors: tickets.knownErrors,
+        }));
       },
       { operation: 'rootCauseCandidates' },
     );
@@ -757,7 +718,7 @@ export class AnalysisService {
     };
     const overlapping = await this.db.readTx(
       async (tx) => {
-        const rows = await this.ticketFacts.overlappingChanges(
+        const rows = await repo.overlappingChanges(
           tx,
           touched,
           input.window.start,

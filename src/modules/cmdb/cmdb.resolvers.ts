@@ -244,9 +244,6 @@ export const cmdbResolvers: Resolvers = {
       return other instanceof Promise ? other.then(keepCI) : keepCI(other);
     },
   },
-  Node: {
-    __resolveType: (node) => (node.kind === 'ci' ? 'CI' : (node.class as 'Organization' | 'Group' | 'Person')),
-  },
   CIConnection: {
     edges: (c) => c.nodes.map((node, i) => ({ node, cursor: c.cursors[i] ?? '' })),
     pageInfo: (c) => ({

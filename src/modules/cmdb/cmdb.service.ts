@@ -144,6 +144,24 @@ export class CmdbService {
     return this.db.readTx((tx) => repo.listParties(tx, className, orgType), { operation: `list ${className}` });
   }
 
+  /** A keyset page of parties of a class in creation order; `filter.nameContains` is matched case-insensitively. */
+  partiesPage(
+    className: 'Organization' | 'Group',
+    filter: repo.PartyFilter,
+    page: { limit: number; after?: readonly [string, string] },
+  ): Promise<Array<{ node: EntityRecord; key: [string, string] }>> {
+    const where = { ...filter, ...(filter.nameContains ? { nameContains: filter.nameContains.toLowerCase() } : {}) };
+    return this.db.readTx((tx) => repo.listPartiesPage(tx, className, where, page), {
+      operation: `${className} page`,
+    });
+  }
+
+  /** How many parties of a class match `filter`. */
+  countParties(className: 'Organization' | 'Group', filter: repo.PartyFilter): Promise<number> {
+    const where = { ...filter, ...(filter.nameContains ? { nameContains: filter.nameContains.toLowerCase() } : {}) };
+    return this.db.readTx((tx) => repo.countParties(tx, className, where), { operation: `${className} count` });
+  }
+
   /** Installs the service desk's change gate (edits naming a changeId are refused until one is installed). */
   useChangeGate(gate: ChangeGate): void {
     this.changeGate = gate;
