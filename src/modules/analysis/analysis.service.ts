@@ -4,6 +4,7 @@ import type { Db } from '../../shared/db';
 import { BadUserInputError } from '../../shared/errors';
 import { parseInput, type RegistryStore, type Registry } from '../cmdb';
 import * as repo from './analysis.repository';
+import { NO_TICKET_FACTS, type TicketFacts } from './ticket-facts';
 import { byRootCauseOrder, candidatesOf, coverOf, scoreOf } from './root-cause-scoring';
 import type { ImpactNodeRow } from './analysis.repository';
 import {
@@ -396,10 +397,17 @@ function parseJson(text: string | null): unknown {
 }
 
 export class AnalysisService {
+  private ticketFacts: TicketFacts = NO_TICKET_FACTS;
+
   constructor(
     private readonly db: Db,
     private readonly registries: RegistryStore,
   ) {}
+
+  /** Installs the service desk's facts (until then, analysis sees no incidents, known errors or changes). */
+  useTicketFacts(facts: TicketFacts): void {
+    this.ticketFacts = facts;
+  }
 
   /** Every input id must be a CI (that existed at `at`): BAD_USER_INPUT names the first that is not. */
   private checkFound(
@@ -609,7 +617,7 @@ export class AnalysisService {
     return this.db.readTx(
       async (tx) => {
         const fromIncidents = input.incidentIds.length
-          ? await repo.incidentCIs(tx, input.incidentIds)
+          ? await this.ticketFacts.incidentCIs(tx, input.incidentIds)
           : new Map<string, string[]>();
         input.incidentIds.forEach((id, i) => {
           if (!fromIncidents.has(id)) throw new BadUserInputError(`${id} is not an incident`, `input.incidentIds.${i}`);
@@ -647,7 +655,7 @@ export class AnalysisService {
           : [];
         const signals = new Map(
           (ranked.length
-            ? await repo.ticketSignals(
+            ? await this.ticketFacts.signals(
                 tx,
                 ranked.map((c) => c.id),
               )
@@ -718,7 +726,7 @@ export class AnalysisService {
     };
     const overlapping = await this.db.readTx(
       async (tx) => {
-        const rows = await repo.overlappingChanges(
+        const rows = await this.ticketFacts.overlappingChanges(
           tx,
           touched,
           input.window.start,
