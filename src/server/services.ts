@@ -18,6 +18,7 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
   const tickets = new TicketService(db, analysis, registries);
   const changes = new ChangeService(db, analysis, tickets, cmdb);
   cmdb.useChangeGate(changes);
+  analysis.useTicketFacts(tickets.facts);
   return {
     system: {
       neo4jVersion: () => neo4jVersion(db),

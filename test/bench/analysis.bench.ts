@@ -7,6 +7,8 @@
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import { rawDependencies } from './floor';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
+import * as ticketsRepo from '../../src/modules/tickets/tickets.repository';
+import { OPEN_TICKET_STATUSES } from '../../src/modules/tickets';
 import * as historyRepo from '../../src/modules/history/history.repository';
 import { snapshotCIs } from '../../src/modules/cmdb';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
@@ -141,7 +143,7 @@ export async function benchAnalysis(
           await analysisRepo.summariesOf(tx, [...new Set(trees.flatMap((t) => t.path))]);
           const ends = [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))].slice(0, 500);
           await analysisRepo.changesSince(tx, ends, asOf);
-          await analysisRepo.ticketSignals(tx, ends);
+          await ticketsRepo.ticketSignals(tx, ends, OPEN_TICKET_STATUSES);
         }),
     },
     {

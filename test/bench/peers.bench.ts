@@ -14,6 +14,8 @@ import { execute, parse, specifiedRules, validate, type DocumentNode, type Graph
 import { mulberry32, syntheticDataset } from '../../seed/synthetic';
 import { rawDependencies } from './floor';
 import * as analysisRepo from '../../src/modules/analysis/analysis.repository';
+import * as ticketsRepo from '../../src/modules/tickets/tickets.repository';
+import { OPEN_TICKET_STATUSES } from '../../src/modules/tickets';
 import * as historyRepo from '../../src/modules/history/history.repository';
 import { snapshotCIs } from '../../src/modules/cmdb';
 import { MAX_AFFECTED, serviceClasses } from '../../src/modules/analysis';
@@ -525,7 +527,7 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
                 await analysisRepo.summariesOf(tx, [...new Set([...ids, ...trees.flatMap((t) => t.path)])]);
                 const ends = [...new Set(trees.map((t) => t.path[t.path.length - 1] as string))];
                 await analysisRepo.changesSince(tx, ends.slice(0, 500), asOf);
-                await analysisRepo.ticketSignals(tx, ends.slice(0, 500));
+                await ticketsRepo.ticketSignals(tx, ends.slice(0, 500), OPEN_TICKET_STATUSES);
                 return ends;
               }),
           },

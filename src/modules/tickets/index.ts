@@ -1,4 +1,5 @@
 export { TicketService } from './tickets.service';
+export type { TicketFactsReader } from './ticket-facts';
 export { TicketStore, journalEntry, type EntityRef, type TicketImpact } from './ticket-store';
 export type { SettingsService } from './settings.service';
 export type { IncidentService } from './incidents.service';

@@ -586,3 +586,97 @@ export async function catalogItems(
   );
   return rows.map((r) => r.i as CatalogItemRow);
 }
+
+// ── Facts analysis reads (the TicketFacts port) ───────────────────────────────────────────────────────────
+export interface ScheduledChangeRow {
+  changeId: string;
+  number: string | null;
+  title: string | null;
+  start: string;
+  end: string;
+  ciIds: string[];
+  serviceIds: string[];
+  customerIds: string[];
+}
+
+/**
+ * Changes in these statuses whose window overlaps [start, end) and that modify one of these CIs, or whose own
+ * stored impact reaches one of these services or customers. Reads (:Change {plannedStart, plannedEnd,
+ * status})-[:MODIFIES]->(:CI) and its IMPACTS_SERVICE / IMPACTS_CUSTOMER links.
+ */
+export async function overlappingChanges(
+  tx: Tx,
+  touched: { ciIds: readonly string[]; serviceIds: readonly string[]; customerIds: readonly string[] },
+  start: string,
+  end: string,
+  excludeId: string | null,
+  statuses: readonly string[],
+): Promise<ScheduledChangeRow[]> {
+  const rows = await tx.run(
+    `CALL () {
+       UNWIND $ciIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
+       MATCH (c:Change)-[:MODIFIES]->(x) RETURN c, 'ci' AS how, id
+       UNION ALL
+       UNWIND $serviceIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
+       MATCH (c:Change)-[:IMPACTS_SERVICE]->(x) RETURN c, 'service' AS how, id
+       UNION ALL
+       UNWIND $customerIds AS id
+       MATCH (x:Entity {id: id}) USING INDEX SEEK x:Entity(id)
+       MATCH (c:Change)-[:IMPACTS_CUSTOMER]->(x) RETURN c, 'customer' AS how, id
+     }
+     WITH c, how, id
+     WHERE c.plannedStart < datetime($end) AND c.plannedEnd > datetime($start)
+       AND c.status IN $statuses
+       AND ($excludeId IS NULL OR c.id <> $excludeId)
+     WITH c, collect(DISTINCT CASE how WHEN 'ci' THEN id END) AS ciIds,
+          collect(DISTINCT CASE how WHEN 'service' THEN id END) AS serviceIds,
+          collect(DISTINCT CASE how WHEN 'customer' THEN id END) AS customerIds
+     RETURN c.id AS changeId, c.number AS number, c.title AS title, c.plannedStart AS start, c.plannedEnd AS end,
+            ciIds, serviceIds, customerIds
+     ORDER BY start, changeId`,
+    { ...touched, start, end, excludeId, statuses },
+  );
+  return rows as unknown as ScheduledChangeRow[];
+}
+
+export interface TicketSignalRow {
+  id: string;
+  openIncidents: string[];
+  knownErrors: string[];
+}
+
+/**
+ * Signals on CIs: incidents in these (open) statuses affecting them, and known errors recorded against them or
+ * against their class (and version). Reads (:Incident)-[:AFFECTS]->(:CI) and (:KnownError)-[:APPLIES_TO]->(:CI) /
+ * (:KnownError {ciClass, version}).
+ */
+export async function ticketSignals(
+  tx: Tx,
+  ids: readonly string[],
+  openStatuses: readonly string[],
+): Promise<TicketSignalRow[]> {
+  const rows = await tx.run(
+    `UNWIND $ids AS id
+     MATCH (c:Entity {id: id}) USING INDEX SEEK c:Entity(id)
+     RETURN id,
+       [(c)<-[:AFFECTS]-(i:Incident) WHERE i.status IN $open | i.number] AS openIncidents,
+       [(c)<-[:APPLIES_TO]-(k:KnownError) | k.number + ': ' + k.title]
+         + COLLECT { MATCH (k:KnownError {ciClass: c.class}) WHERE (k.version IS NULL OR k.version = c.version) AND NOT (k)-[:APPLIES_TO]->(c)
+                     RETURN k.number + ': ' + k.title } AS knownErrors`,
+    { ids, open: openStatuses },
+  );
+  return rows as unknown as TicketSignalRow[];
+}
+
+/** The CIs incidents affect; ids that are not incidents are left out. */
+export async function incidentCIs(tx: Tx, incidentIds: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await tx.run(
+    `UNWIND $incidentIds AS id
+     MATCH (i:Ticket {id: id}) USING INDEX SEEK i:Ticket(id) WHERE i:Incident
+     RETURN id, [(i)-[:AFFECTS]->(c:CI) | c.id] AS ciIds`,
+    { incidentIds },
+  );
+  return new Map(rows.map((r) => [r.id as string, r.ciIds as string[]]));
+}

@@ -8,6 +8,7 @@ import type { AnalysisService } from '../analysis';
 import * as repo from './tickets.repository';
 import type { TicketKind, TicketRecord } from './tickets.repository';
 import { TicketStore } from './ticket-store';
+import { TicketFactsReader } from './ticket-facts';
 import { SettingsService } from './settings.service';
 import { IncidentService } from './incidents.service';
 import { ProblemService } from './problems.service';
@@ -24,6 +25,8 @@ export class TicketService {
   readonly requests: RequestService;
   readonly workflow: TicketWorkflow;
   readonly triage: TriageService;
+  /** What analysis reads of tickets (its TicketFacts port). */
+  readonly facts = new TicketFactsReader();
 
   constructor(
     private readonly db: Db,
