@@ -60,6 +60,7 @@ const config: CodegenConfig = {
           BlackoutWindow: '../modules/change/change.repository#BlackoutRow',
           Deployment: '../modules/change/change.repository#DeploymentRow',
           ChangeSchedule: '../modules/change/change.types#ScheduleRecord',
+          AuditEntryConnection: '../modules/audit/audit.service#AuditConnection',
         },
       },
     },

@@ -27,5 +27,8 @@ export async function openDb(config: Config, uri = config.NEO4J_URI): Promise<Db
 export async function openRuntime(config: Config, db: Db, log: (line: string) => void = console.log): Promise<Runtime> {
   const report = await migrate(db, MIGRATIONS_DIR, { log });
   log(`migrations: ${report.applied.length} applied, ${report.alreadyApplied} already applied`);
-  return { config, db, services: buildServices(db, config) };
+  const services = buildServices(db, config);
+  const sealed = await services.audit.sealUnsequenced();
+  if (sealed) log(`audit log: ${sealed} earlier entries given sequence numbers and leaf hashes`);
+  return { config, db, services };
 }

@@ -1,5 +1,7 @@
 /** Environment, parsed once with zod into one typed object. */
+import { join } from 'node:path';
 import { z } from 'zod';
+import { PROJECT_ROOT } from './paths';
 
 const flag = (fallback: 'true' | 'false') =>
   z
@@ -25,6 +27,13 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   /** Roles given to an actor whose request names none (X-Actor-Roles). */
   DEFAULT_ROLES: z.string().default('editor'),
+
+  /** The Ed25519 key audit tree heads are signed with (created on first start, mode 0600); never in the database. */
+  AUDIT_SIGNING_KEY_FILE: z.string().default(join(PROJECT_ROOT, '.servicegraph', 'keys', 'audit-ed25519.pem')),
+  /** Every signed audit tree head is appended here as well, outside the database; `npm run audit:verify` reads it. */
+  AUDIT_TREE_HEAD_FILE: z.string().default(join(PROJECT_ROOT, '.servicegraph', 'audit', 'tree-heads.jsonl')),
+  /** How often the service signs a tree head of the audit log (0: only on demand). */
+  AUDIT_TREE_HEAD_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
 
   // Limits on GraphQL documents, checked before any resolver runs (src/server/armor.ts, src/server/query-cost.ts).
   // A document over one is refused with GRAPHQL_VALIDATION_FAILED (tokens: GRAPHQL_PARSE_FAILED), HTTP 400, and

@@ -11,6 +11,7 @@ import type { TicketService } from './modules/tickets';
 import type { TicketLoaders } from './modules/tickets/tickets.loaders';
 import type { ChangeService } from './modules/change';
 import type { ChangeLoaders } from './modules/change/change.loaders';
+import type { AuditService } from './modules/audit';
 
 /** What the service knows about itself and its database (serverInfo, readiness). */
 export interface SystemService {
@@ -30,6 +31,7 @@ export interface Services {
   history: HistoryService;
   tickets: TicketService;
   changes: ChangeService;
+  audit: AuditService;
 }
 
 export interface GraphQLContext {

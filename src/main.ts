@@ -17,7 +17,9 @@ export async function serve(runtime: Runtime): Promise<HttpServer> {
     limits: httpLimitsFrom(config),
   });
   console.log(`ServiceGraph GraphQL ready at ${http.url}  (writes need an X-Actor header)`);
+  services.audit.startTreeHeadTimer(config.AUDIT_TREE_HEAD_INTERVAL_MINUTES);
   const shutdown = async (): Promise<void> => {
+    services.audit.stopTreeHeadTimer();
     await http.stop();
     await db.close();
     process.exit(0);

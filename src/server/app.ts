@@ -13,6 +13,7 @@ import { createTicketLoaders } from '../modules/tickets/tickets.loaders';
 import { ticketResolvers } from '../modules/tickets/tickets.resolvers';
 import { createChangeLoaders } from '../modules/change/change.loaders';
 import { changeResolvers } from '../modules/change/change.resolvers';
+import { auditResolvers } from '../modules/audit/audit.resolvers';
 import { nodeResolvers } from './node.resolvers';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
@@ -44,6 +45,7 @@ export function buildResolvers(): Resolvers[] {
     historyResolvers,
     ticketResolvers,
     changeResolvers,
+    auditResolvers,
   ];
 }
 

@@ -1,4 +1,4 @@
-import type { Config } from '../config';
+import { loadConfig, type Config } from '../config';
 import { databaseReady, neo4jVersion, type Db } from '../shared/db';
 import { findNodeTypes } from '../shared/db/node.repository';
 import { CmdbService, ImportService, MANUAL_SOURCE, RegistryStore } from '../modules/cmdb';
@@ -6,9 +6,15 @@ import { AnalysisService } from '../modules/analysis';
 import { HistoryService } from '../modules/history';
 import { TicketService } from '../modules/tickets';
 import { ChangeService } from '../modules/change';
+import { AuditService } from '../modules/audit';
 import type { Services } from '../context';
 
-export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>): Services {
+/** `config` names the audit key and tree head files; without them, the defaults of loadConfig(). */
+export function buildServices(
+  db: Db,
+  config: Pick<Config, 'sourcePrecedence'> & Partial<Pick<Config, 'AUDIT_SIGNING_KEY_FILE' | 'AUDIT_TREE_HEAD_FILE'>>,
+): Services {
+  const defaults = loadConfig({});
   const registries = new RegistryStore(db);
   const precedence = config.sourcePrecedence.includes(MANUAL_SOURCE)
     ? config.sourcePrecedence
@@ -32,5 +38,9 @@ export function buildServices(db: Db, config: Pick<Config, 'sourcePrecedence'>):
     imports: new ImportService(db, registries, precedence),
     analysis,
     history: new HistoryService(db, analysis, registries),
+    audit: new AuditService(db, {
+      signingKeyFile: config.AUDIT_SIGNING_KEY_FILE ?? defaults.AUDIT_SIGNING_KEY_FILE,
+      treeHeadFile: config.AUDIT_TREE_HEAD_FILE ?? defaults.AUDIT_TREE_HEAD_FILE,
+    }),
   };
 }

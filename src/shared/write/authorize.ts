@@ -20,7 +20,11 @@ export type Permission =
   /** Approve or reject as a named CAB approver (the name is checked as well). */
   | 'change.approve'
   /** Service-desk configuration: priority matrix, thresholds, catalogue. */
-  | 'servicedesk.admin';
+  | 'servicedesk.admin'
+  /** Read the audit log, its proofs and tree heads. */
+  | 'audit.read'
+  /** Sign a tree head of the audit log on demand. */
+  | 'audit.sign';
 
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
   admin: [
@@ -32,6 +36,8 @@ const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
     'change.manage',
     'change.approve',
     'servicedesk.admin',
+    'audit.read',
+    'audit.sign',
   ],
   editor: ['cmdb.write', 'cmdb.import', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],
   agent: ['servicedesk.log', 'servicedesk.write', 'change.approve'],
@@ -39,6 +45,8 @@ const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
   customer: ['servicedesk.log', 'change.approve'],
   integration: ['cmdb.import', 'servicedesk.log'],
   viewer: [],
+  /** Reads everything, the audit log included; writes nothing. */
+  auditor: ['audit.read'],
 };
 
 export function can(actor: Actor, permission: Permission): boolean {
