@@ -45,28 +45,93 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-describe("a technical lead's day (seed 001)", () => {
-  let morning: any;
-  let problem: any;
-  let change: any;
-
-  it('5:45am monitoring raises a ticket by itself; the CI lookup finds the service, its customer, and the support team', async () => {
-    const data = await h.ok(
-      `mutation($input: LogIncidentInput!) { logIncident(input: $input) { ${INCIDENT} reportedBy } }`,
-      {
-        input: {
-          shortDescription: 'SolarWinds: network performance threshold breached on lon-lb01',
-          reportedBy: 'MONITORING',
-          ciIds: [ids['lon-lb01']],
-          serviceId: ids['channelsport.com Website'],
-          impact: 'MEDIUM',
-          urgency: 'URGENT',
-          assignmentGroupId: ids['Microsoft Application Support'],
-        },
+/** 5:45am: monitoring logs the load-balancer incident against the website, assigned to application support. */
+async function logMorningIncident(): Promise<any> {
+  const data = await h.ok(
+    `mutation($input: LogIncidentInput!) { logIncident(input: $input) { ${INCIDENT} reportedBy } }`,
+    {
+      input: {
+        shortDescription: 'SolarWinds: network performance threshold breached on lon-lb01',
+        reportedBy: 'MONITORING',
+        ciIds: [ids['lon-lb01']],
+        serviceId: ids['channelsport.com Website'],
+        impact: 'MEDIUM',
+        urgency: 'URGENT',
+        assignmentGroupId: ids['Microsoft Application Support'],
       },
-      MONITORING,
-    );
-    morning = data.logIncident;
+    },
+    MONITORING,
+  );
+  return data.logIncident;
+}
+
+/** 5:50am–6:00am: Ray takes the incident and completes it with a workaround (no root cause). */
+async function restore(morning: any): Promise<any> {
+  await h.ok(
+    `mutation($i: AssignInput!) { assignIncident(input: $i) { id } }`,
+    { i: { id: morning.id, groupId: ids['Microsoft Application Support'], assigneeId: ids['Ray Alvarez'] } },
+    RAY,
+  );
+  await h.ok(
+    `mutation($i: TransitionTicketInput!) { transitionIncident(input: $i) { status } }`,
+    { i: { id: morning.id, to: 'ACCEPTED' } },
+    RAY,
+  );
+  const done = await h.ok(
+    `mutation($i: TransitionTicketInput!) { transitionIncident(input: $i) { ${INCIDENT} completedAt } }`,
+    {
+      i: {
+        id: morning.id,
+        to: 'COMPLETED',
+        completionCode: 'WORKAROUND',
+        resolution: 'Traffic rebalanced; no outage. Root cause unknown.',
+      },
+    },
+    RAY,
+  );
+  return done.transitionIncident;
+}
+
+/** 9:00am: Joe raises a problem record from the incident, owned by Priya. */
+async function raiseProblem(morning: any): Promise<any> {
+  const data = await h.ok(
+    `mutation($i: CreateProblemInput!) { createProblem(input: $i) { id number status origin incidents { number } affectedCIs { name } } }`,
+    {
+      i: {
+        title: 'Network performance breach on the channelsport.com load balancers',
+        incidentIds: [morning.id],
+        ownerId: ids['Priya Shah'],
+      },
+    },
+    JOE,
+  );
+  return data.createProblem;
+}
+
+/** Priya's problem goes under investigation. */
+async function investigate(problem: any): Promise<any> {
+  const moved = await h.ok(
+    `mutation($i: TransitionProblemInput!) { transitionProblem(input: $i) { status owner { name } } }`,
+    { i: { id: problem.id, to: 'INVESTIGATING' } },
+    JOE,
+  );
+  return moved.transitionProblem;
+}
+
+/**
+ * Each step of the day starts from the demo CMDB with no service-desk records, and lives through the earlier steps
+ * it builds on with the helpers above, so any one of them runs alone (jest -t).
+ */
+beforeEach(async () => {
+  await h.cypher(
+    `MATCH (n) WHERE n:Ticket OR n:JournalEntry OR n:WorkOrder OR n:Approval OR n:Deployment OR n:BlackoutWindow
+     DETACH DELETE n`,
+  );
+});
+
+describe("a technical lead's day (seed 001)", () => {
+  it('5:45am monitoring raises a ticket by itself; the CI lookup finds the service, its customer, and the support team', async () => {
+    const morning = await logMorningIncident();
     expect(morning).toMatchObject({
       status: 'ASSIGNED',
       priority: 2,
@@ -83,72 +148,38 @@ describe("a technical lead's day (seed 001)", () => {
   });
 
   it('5:50am Ray accepts it; 6:00am service restored within 15 minutes, without a root cause', async () => {
-    await h.ok(
-      `mutation($i: AssignInput!) { assignIncident(input: $i) { id } }`,
-      { i: { id: morning.id, groupId: ids['Microsoft Application Support'], assigneeId: ids['Ray Alvarez'] } },
-      RAY,
-    );
-    await h.ok(
-      `mutation($i: TransitionTicketInput!) { transitionIncident(input: $i) { status } }`,
-      { i: { id: morning.id, to: 'ACCEPTED' } },
-      RAY,
-    );
-    const done = await h.ok(
-      `mutation($i: TransitionTicketInput!) { transitionIncident(input: $i) { ${INCIDENT} completedAt } }`,
-      {
-        i: {
-          id: morning.id,
-          to: 'COMPLETED',
-          completionCode: 'WORKAROUND',
-          resolution: 'Traffic rebalanced; no outage. Root cause unknown.',
-        },
-      },
-      RAY,
-    );
-    expect(done.transitionIncident).toMatchObject({
+    const morning = await logMorningIncident();
+    const done = await restore(morning);
+    expect(done).toMatchObject({
       status: 'COMPLETED',
       completionCode: 'WORKAROUND',
       assignee: { name: 'Ray Alvarez' },
     });
-    expect(done.transitionIncident.transitions.map((t: any) => t.to)).toEqual([
-      'NEW',
-      'ASSIGNED',
-      'ACCEPTED',
-      'COMPLETED',
-    ]);
-    expect(done.transitionIncident.completedAt).toBeTruthy();
+    expect(done.transitions.map((t: any) => t.to)).toEqual(['NEW', 'ASSIGNED', 'ACCEPTED', 'COMPLETED']);
+    expect(done.completedAt).toBeTruthy();
   });
 
   it('9:00am Joe has a problem record raised from it and an engineer investigating the root cause', async () => {
-    const data = await h.ok(
-      `mutation($i: CreateProblemInput!) { createProblem(input: $i) { id number status origin incidents { number } affectedCIs { name } } }`,
-      {
-        i: {
-          title: 'Network performance breach on the channelsport.com load balancers',
-          incidentIds: [morning.id],
-          ownerId: ids['Priya Shah'],
-        },
-      },
-      JOE,
-    );
-    problem = data.createProblem;
+    const morning = await logMorningIncident();
+    await restore(morning);
+    const problem = await raiseProblem(morning);
     expect(problem).toMatchObject({
       status: 'NEW',
       origin: 'REACTIVE',
       incidents: [{ number: morning.number }],
       affectedCIs: [{ name: 'lon-lb01' }],
     });
-    const moved = await h.ok(
-      `mutation($i: TransitionProblemInput!) { transitionProblem(input: $i) { status owner { name } } }`,
-      { i: { id: problem.id, to: 'INVESTIGATING' } },
-      JOE,
-    );
-    expect(moved.transitionProblem).toEqual({ status: 'INVESTIGATING', owner: { name: 'Priya Shah' } });
+    const moved = await investigate(problem);
+    expect(moved).toEqual({ status: 'INVESTIGATING', owner: { name: 'Priya Shah' } });
     const inc = await h.ok(`query($id: ID!) { incident(id: $id) { problems { number status } } }`, { id: morning.id });
     expect(inc.incident.problems).toEqual([{ number: problem.number, status: 'INVESTIGATING' }]);
   });
 
   it('1:45pm the root-cause fix goes out as a change: Joe approves, then the customer co-authorizes', async () => {
+    const morning = await logMorningIncident();
+    await restore(morning);
+    const problem = await raiseProblem(morning);
+    await investigate(problem);
     await h.ok(
       `mutation($i: UpdateProblemInput!) { updateProblem(input: $i) { id } }`,
       {
@@ -174,7 +205,7 @@ describe("a technical lead's day (seed 001)", () => {
       },
       RAY,
     );
-    change = created.createChange;
+    const change = created.createChange;
     expect(change).toMatchObject({ status: 'NEW', problems: [{ number: problem.number }] });
     expect(change.missingWorkOrders).toEqual([
       'RISK_ASSESSMENT',
