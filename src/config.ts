@@ -25,8 +25,6 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  /** Roles given to an actor whose request names none (X-Actor-Roles). */
-  DEFAULT_ROLES: z.string().default('editor'),
 
   /** The Ed25519 key audit tree heads are signed with (created on first start, mode 0600); never in the database. */
   AUDIT_SIGNING_KEY_FILE: z.string().default(join(PROJECT_ROOT, '.servicegraph', 'keys', 'audit-ed25519.pem')),
@@ -80,11 +78,37 @@ const schema = z.object({
     .refine((v) => !v?.split(',').some((o) => o.trim() === '*'), 'list the allowed origins; * is not accepted'),
   /** Largest request body accepted (an import document of some thousands of CIs fits); larger gets HTTP 413. */
   HTTP_BODY_LIMIT_BYTES: positiveInt(32 * 1024 * 1024),
+
+  // Authentication (src/modules/identity, src/server/authenticate.ts). Every request but /healthz, /readyz, the JWKS
+  // and /auth/login|logout needs `Authorization: Bearer <JWT or API key>` or a session cookie.
+  /**
+   * An OIDC issuer whose tokens are accepted (exactly its `iss`). Unset: the service signs its own tokens with the
+   * key in AUTH_KEY_FILE (`npm run token`) and publishes it at /.well-known/jwks.json.
+   */
+  AUTH_ISSUER: z.string().url().optional(),
+  /** `aud` every token must carry. */
+  AUTH_AUDIENCE: z.string().min(1).default('servicegraph'),
+  /** The issuer's JWKS; unset, read from `${AUTH_ISSUER}/.well-known/openid-configuration`. */
+  AUTH_JWKS_URI: z.string().url().optional(),
+  /** Claims of an OIDC token holding the principal's id, its roles (list or space-separated) and organization id. */
+  AUTH_CLAIM_SUBJECT: z.string().min(1).default('sub'),
+  AUTH_CLAIM_ROLES: z.string().min(1).default('roles'),
+  AUTH_CLAIM_ORG: z.string().min(1).default('org'),
+  /** Clock difference tolerated on `exp` and `nbf`. */
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** `iss` of the tokens the service signs itself. */
+  AUTH_LOCAL_ISSUER: z.string().min(1).default('servicegraph-local'),
+  /** The service's Ed25519 token signing key (PKCS#8 PEM, created on first start, mode 0600); never in the database. */
+  AUTH_KEY_FILE: z.string().default(join(PROJECT_ROOT, '.servicegraph', 'keys', 'auth-ed25519.pem')),
+  /** How long a browser session (POST /auth/login) lasts. */
+  AUTH_SESSION_TTL_MINUTES: positiveInt(480),
+  /** Failed sign-ins per email and client address within AUTH_LOGIN_WINDOW_MINUTES before HTTP 429. */
+  AUTH_LOGIN_MAX_FAILURES: positiveInt(5),
+  AUTH_LOGIN_WINDOW_MINUTES: positiveInt(15),
 });
 
 export type Config = z.infer<typeof schema> & {
   sourcePrecedence: string[];
-  defaultRoles: string[];
   /** CORS_ORIGINS as a list; empty when unset (the HTTP host then allows its own origin). */
   corsOrigins: string[];
   /** GRAPHQL_FIELD_SUGGESTIONS, or its default for NODE_ENV. */
@@ -105,7 +129,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...parsed.data,
     sourcePrecedence: split(parsed.data.SOURCE_PRECEDENCE),
-    defaultRoles: split(parsed.data.DEFAULT_ROLES),
     corsOrigins: split(parsed.data.CORS_ORIGINS ?? ''),
     fieldSuggestions: parsed.data.GRAPHQL_FIELD_SUGGESTIONS
       ? parsed.data.GRAPHQL_FIELD_SUGGESTIONS === 'true'

@@ -2,7 +2,7 @@
  * What every resolver receives: the actor, the services, and this request's DataLoaders. A leaf: modules' resolvers
  * import it, and it imports only types, so no import runs back up through server/.
  */
-import type { Actor } from './shared/write';
+import type { Principal } from './shared/auth';
 import type { CmdbService, ImportService, RegistryStore } from './modules/cmdb';
 import type { CmdbLoaders } from './modules/cmdb/cmdb.loaders';
 import type { AnalysisService } from './modules/analysis';
@@ -12,6 +12,7 @@ import type { TicketLoaders } from './modules/tickets/tickets.loaders';
 import type { ChangeService } from './modules/change';
 import type { ChangeLoaders } from './modules/change/change.loaders';
 import type { AuditService } from './modules/audit';
+import type { IdentityService } from './modules/identity';
 
 /** What the service knows about itself and its database (serverInfo, readiness). */
 export interface SystemService {
@@ -32,11 +33,15 @@ export interface Services {
   tickets: TicketService;
   changes: ChangeService;
   audit: AuditService;
+  identity: IdentityService;
 }
 
 export interface GraphQLContext {
-  /** Null for an anonymous request: reads work, writes answer UNAUTHENTICATED. */
-  actor: Actor | null;
+  /**
+   * The authenticated principal. Over HTTP it is never null (src/server/authenticate.ts answers 401 first);
+   * in-process callers may pass null, and writes then answer UNAUTHENTICATED.
+   */
+  actor: Principal | null;
   services: Services;
   loaders: CmdbLoaders;
   ticketLoaders: TicketLoaders;

@@ -13,10 +13,13 @@ export async function serve(runtime: Runtime): Promise<HttpServer> {
   const http = await startHttp(services, {
     host: config.HOST,
     port: config.PORT,
-    defaultRoles: config.defaultRoles,
     limits: httpLimitsFrom(config),
   });
-  console.log(`ServiceGraph GraphQL ready at ${http.url}  (writes need an X-Actor header)`);
+  console.log(
+    `ServiceGraph GraphQL ready at ${http.url}  (send Authorization: Bearer <token>; ${
+      services.identity.usesOidc ? `tokens from ${config.AUTH_ISSUER}` : 'npm run token -- --subject you --roles admin'
+    })`,
+  );
   services.audit.startTreeHeadTimer(config.AUDIT_TREE_HEAD_INTERVAL_MINUTES);
   const shutdown = async (): Promise<void> => {
     services.audit.stopTreeHeadTimer();

@@ -14,9 +14,11 @@ import { ticketResolvers } from '../modules/tickets/tickets.resolvers';
 import { createChangeLoaders } from '../modules/change/change.loaders';
 import { changeResolvers } from '../modules/change/change.resolvers';
 import { auditResolvers } from '../modules/audit/audit.resolvers';
+import { identityResolvers } from '../modules/identity/identity.resolvers';
 import { nodeResolvers } from './node.resolvers';
 import type { Resolvers } from '../generated/graphql';
 import type { Actor } from '../shared/write';
+import { asPrincipal, type Principal } from '../shared/auth';
 import type { GraphQLContext, Services } from '../context';
 import { formatError } from './format-error';
 import { DateTimeScalar, JSONScalar } from './scalars';
@@ -46,6 +48,7 @@ export function buildResolvers(): Resolvers[] {
     ticketResolvers,
     changeResolvers,
     auditResolvers,
+    identityResolvers,
   ];
 }
 
@@ -77,27 +80,10 @@ export function createApollo(
   });
 }
 
-/** Reads the actor from X-Actor (and roles from X-Actor-Roles); no header means anonymous. */
-export function actorFromHeaders(
-  headers: Record<string, string | string[] | undefined>,
-  defaultRoles: string[],
-): Actor | null {
-  const header = (name: string): string | undefined => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const id = header('x-actor')?.trim();
-  if (!id) return null;
-  const roles = header('x-actor-roles')
-    ?.split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  return { id, roles: roles?.length ? roles : defaultRoles };
-}
-
-export function contextFor(services: Services, actor: Actor | null): GraphQLContext {
+/** The context of one request; a bare Actor (in-process callers) becomes a user principal of no organization. */
+export function contextFor(services: Services, actor: Principal | Actor | null): GraphQLContext {
   return {
-    actor,
+    actor: actor ? asPrincipal(actor) : null,
     services,
     loaders: createCmdbLoaders(services.cmdb),
     ticketLoaders: createTicketLoaders(services.tickets),

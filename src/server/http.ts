@@ -1,13 +1,15 @@
 /**
  * The HTTP host (Fastify): GraphQL at /graphql (GET and POST; `/` redirects there), liveness at /healthz and
- * readiness at /readyz. The actor comes from the X-Actor / X-Actor-Roles headers. CORS, the rate limit and the body
- * limit are http-guards.ts's; the GraphQL document limits armor.ts's.
+ * readiness at /readyz. Every other route needs a principal (authenticate.ts: bearer token, API key or session
+ * cookie; sign-in at /auth/login). CORS, the rate limit and the body limit are http-guards.ts's; the GraphQL document
+ * limits armor.ts's.
  */
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import type { GraphQLContext, Services } from '../context';
-import { actorFromHeaders, contextFor, createApollo } from './app';
+import { contextFor, createApollo } from './app';
+import { registerAuthRoutes, requirePrincipals, resolvePrincipals } from './authenticate';
 import { DEFAULT_HTTP_LIMITS, registerGuards, type HttpLimits } from './http-guards';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -26,7 +28,6 @@ export async function startHttp(
   options: {
     host: string;
     port: number;
-    defaultRoles: string[];
     limits?: HttpLimits;
     /** Further Apollo plugins (tests count resolver calls with one). */
     plugins?: ApolloServerPlugin<GraphQLContext>[];
@@ -35,16 +36,20 @@ export async function startHttp(
   const limits = options.limits ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({ bodyLimit: limits.bodyLimitBytes, logger: false });
   let origin = '';
+  if (!services.identity.usesOidc) await services.identity.signingKey(); // a bad key file fails the start
+  resolvePrincipals(app, services.identity);
   await registerGuards(app, limits, {
-    principalOf: (request) => actorFromHeaders(request.headers, [])?.id,
+    principalOf: (request) => request.principal?.id,
     ownOrigin: () => origin,
   });
+  requirePrincipals(app);
+  registerAuthRoutes(app, services.identity);
   const apollo = createApollo([fastifyApolloDrainPlugin(app), ...(options.plugins ?? [])], limits.graphql);
   await apollo.start();
   await app.register(fastifyApollo(apollo), {
     path: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
-    context: async (request) => contextFor(services, actorFromHeaders(request.headers, options.defaultRoles)),
+    context: async (request) => contextFor(services, request.principal),
   });
   app.get('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH, 308));
   app.post('/', async (_request, reply) => reply.redirect(GRAPHQL_PATH, 308));

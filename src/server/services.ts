@@ -7,12 +7,14 @@ import { HistoryService } from '../modules/history';
 import { TicketService } from '../modules/tickets';
 import { ChangeService } from '../modules/change';
 import { AuditService } from '../modules/audit';
+import { IdentityService, identityConfigFrom, type AuthSettings } from '../modules/identity';
 import type { Services } from '../context';
 
-/** `config` names the audit key and tree head files; without them, the defaults of loadConfig(). */
+/** `config` names the audit key and tree head files and the AUTH_* settings; without them, loadConfig()'s defaults. */
 export function buildServices(
   db: Db,
-  config: Pick<Config, 'sourcePrecedence'> & Partial<Pick<Config, 'AUDIT_SIGNING_KEY_FILE' | 'AUDIT_TREE_HEAD_FILE'>>,
+  config: Pick<Config, 'sourcePrecedence'> &
+    Partial<Pick<Config, 'AUDIT_SIGNING_KEY_FILE' | 'AUDIT_TREE_HEAD_FILE'> & AuthSettings>,
 ): Services {
   const defaults = loadConfig({});
   const registries = new RegistryStore(db);
@@ -42,5 +44,11 @@ export function buildServices(
       signingKeyFile: config.AUDIT_SIGNING_KEY_FILE ?? defaults.AUDIT_SIGNING_KEY_FILE,
       treeHeadFile: config.AUDIT_TREE_HEAD_FILE ?? defaults.AUDIT_TREE_HEAD_FILE,
     }),
+    identity: new IdentityService(db, identityConfigFrom({ ...defaults, ...definedOnly(config) })),
   };
+}
+
+/** `config` without its undefined entries, so they do not override defaults when spread. */
+function definedOnly<T extends object>(config: T): Partial<T> {
+  return Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -25,6 +25,7 @@ import { DEFAULT_GRAPHQL_LIMITS, limitRules } from '../../src/server/armor';
 import { loadTypeDefs } from '../../src/server/schema';
 import { int, type Tx } from '../../src/shared/db';
 import { ADMIN, EDITOR, type Harness } from '../helpers/harness';
+import { bearerFor } from '../helpers/auth';
 import {
   sameCandidates,
   sameDepths,
@@ -270,11 +271,11 @@ function bareExecutor(h: Harness): Gql {
   };
 }
 
-function httpExecutor(server: HttpServer): Gql {
+function httpExecutor(server: HttpServer, authorization: { authorization: string }): Gql {
   return async (query, variables) => {
     const response = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-actor': EDITOR.id, 'x-actor-roles': EDITOR.roles.join(',') },
+      headers: { 'content-type': 'application/json', ...authorization },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: Record<string, any>; errors?: Array<{ message: string }> };
@@ -399,8 +400,8 @@ export async function benchPeers(h: Harness, options: PeersOptions): Promise<Pee
     await new Promise((r) => setTimeout(r, 20));
     const ngql = await createNeo4jGraphQLPeer(h.db.driver, types);
     const bare = bareExecutor(h);
-    http = await startHttp(h.services, { host: '127.0.0.1', port: 0, defaultRoles: ['viewer'] });
-    const viaHttp = httpExecutor(http);
+    http = await startHttp(h.services, { host: '127.0.0.1', port: 0 });
+    const viaHttp = httpExecutor(http, await bearerFor(h.services, EDITOR, 6 * 3600));
     const sg: Gql = (q, v) => h.ok(q, v);
     const naive: Gql = async (query, variables) => {
       const response = await naiveApollo.executeOperation(

@@ -13,6 +13,7 @@ import { startHttp, type HttpServer } from '../../src/server/http';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from '../../src/server/http-guards';
 import { createDriver, Db } from '../../src/shared/db';
 import { QueryTimeoutError } from '../../src/shared/errors';
+import { bearerFor } from '../helpers/auth';
 import { createHarness, EDITOR, type Harness } from '../helpers/harness';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -21,6 +22,8 @@ const GRAPHQL = DEFAULT_GRAPHQL_LIMITS;
 let h: Harness;
 const servers: HttpServer[] = [];
 let hostile: HttpServer;
+/** An editor's bearer token: every request but the anonymous ones sends it. */
+let editor: { authorization: string };
 const resolved = { count: 0 };
 
 /** Counts every field resolution (default resolvers included) on the server it is given to. */
@@ -42,7 +45,6 @@ async function serve(limits: Partial<HttpLimits>, services: Services = h.service
   const server = await startHttp(services, {
     host: '127.0.0.1',
     port: 0,
-    defaultRoles: ['editor'],
     limits: { ...DEFAULT_HTTP_LIMITS, ...limits },
     plugins: [resolverCounter],
   });
@@ -53,6 +55,7 @@ async function serve(limits: Partial<HttpLimits>, services: Services = h.service
 beforeAll(async () => {
   h = await createHarness();
   await h.reset();
+  editor = await bearerFor(h.services, EDITOR);
   hostile = await serve({ bodyLimitBytes: BODY_LIMIT, rateLimitPerMinute: 100_000 });
 });
 afterAll(async () => {
@@ -66,10 +69,16 @@ interface Reply {
   headers: Headers;
 }
 
-async function post(server: HttpServer, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+/** POSTs `body` with the editor's token unless `headers` names another authorization (or null: none). */
+async function post(
+  server: HttpServer,
+  body: unknown,
+  headers: Record<string, string> = {},
+  authorization: { authorization: string } | null = editor,
+): Promise<Reply> {
   const response = await fetch(server.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...authorization, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, json: await response.json().catch(() => null), headers: response.headers };
@@ -280,16 +289,19 @@ describe('rate limit', () => {
   it('answers 429 with Retry-After past the per-principal limit; other principals and /healthz are not held', async () => {
     const limited = await serve({ rateLimitPerMinute: 5 });
     const query = { query: '{ __typename }' };
-    for (const _ of range(5)) expect((await post(limited, query, { 'x-actor': 'ann' })).status).toBe(200);
-    const over = await post(limited, query, { 'x-actor': 'ann' });
+    const ann = await bearerFor(h.services, { id: 'ann', roles: ['viewer'] });
+    for (const _ of range(5)) expect((await post(limited, query, ann)).status).toBe(200);
+    const over = await post(limited, query, ann);
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(over.json.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(over.json.errors[0].message).toContain('RATE_LIMIT_PER_MINUTE');
-    expect((await post(limited, query, { 'x-actor': 'bob' })).status).toBe(200);
-    // Anonymous requests count per client IP.
-    for (const _ of range(5)) expect((await post(limited, query)).status).toBe(200);
-    expect((await post(limited, query)).status).toBe(429);
+    expect((await post(limited, query, await bearerFor(h.services, { id: 'bob', roles: ['viewer'] }))).status).toBe(
+      200,
+    );
+    // Anonymous requests (answered 401) count per client IP.
+    for (const _ of range(5)) expect((await post(limited, query, {}, null)).status).toBe(401);
+    expect((await post(limited, query, {}, null)).status).toBe(429);
     for (const _ of range(10)) {
       expect((await fetch(`${limited.origin}/healthz`)).status).toBe(200);
       expect((await fetch(`${limited.origin}/readyz`)).status).toBe(200);

@@ -41,7 +41,7 @@ export class TriageService {
         if (!groups) {
           if (!actor)
             throw new BadUserInputError(
-              'name the groups, or send X-Actor with the email of a person in groups',
+              'name the groups, or sign in as a person (token subject: their email) who is in groups',
               'groupIds',
             );
           groups = await repo.groupsOfPersonByEmail(tx, actor.id);

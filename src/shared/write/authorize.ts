@@ -2,7 +2,7 @@
 import { ForbiddenError } from '../errors';
 
 export interface Actor {
-  /** Who is acting: a person's login or an integration's name (X-Actor header for now). */
+  /** Who is acting: the authenticated principal's id (a person's subject or email, an API key's id). */
   id: string;
   roles: string[];
 }
@@ -24,7 +24,11 @@ export type Permission =
   /** Read the audit log, its proofs and tree heads. */
   | 'audit.read'
   /** Sign a tree head of the audit log on demand. */
-  | 'audit.sign';
+  | 'audit.sign'
+  /** Create and revoke API keys, create and disable local accounts. */
+  | 'identity.admin'
+  /** Sign-in bookkeeping a person does for themselves: sessions, their own password (INTERNAL_ROLES). */
+  | 'identity.self';
 
 const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
   admin: [
@@ -38,6 +42,7 @@ const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
     'servicedesk.admin',
     'audit.read',
     'audit.sign',
+    'identity.admin',
   ],
   editor: ['cmdb.write', 'cmdb.import', 'servicedesk.log', 'servicedesk.write', 'change.manage', 'change.approve'],
   agent: ['servicedesk.log', 'servicedesk.write', 'change.approve'],
@@ -47,7 +52,15 @@ const ROLE_PERMISSIONS: Record<string, readonly Permission[]> = {
   viewer: [],
   /** Reads everything, the audit log included; writes nothing. */
   auditor: ['audit.read'],
+  /** The identity module acting for a person who proved who they are (sign-in, sign-out, password change). */
+  'identity-self-service': ['identity.self'],
 };
+
+/** Roles only the service gives itself: never taken from a token, an API key or an account. */
+export const INTERNAL_ROLES: ReadonlySet<string> = new Set(['identity-self-service']);
+
+/** The roles an API key or a local account may be given. */
+export const ASSIGNABLE_ROLES: readonly string[] = Object.keys(ROLE_PERMISSIONS).filter((r) => !INTERNAL_ROLES.has(r));
 
 export function can(actor: Actor, permission: Permission): boolean {
   return actor.roles.some((role) => ROLE_PERMISSIONS[role]?.includes(permission));

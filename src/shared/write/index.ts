@@ -1,5 +1,5 @@
 export { write, authorizeWrite, type WriteTx, type AuditRecord, type WriteOperation } from './write-path';
-export { authorize, can, type Actor, type Permission } from './authorize';
+export { authorize, can, ASSIGNABLE_ROLES, INTERNAL_ROLES, type Actor, type Permission } from './authorize';
 export {
   canonicalEntry,
   leafHash,

@@ -40,7 +40,7 @@ export interface WriteOperation {
 
 /** The checks `write` makes before any work; for operations that must refuse early (before batching, say). */
 export function authorizeWrite(actor: Actor | null, operation: WriteOperation): Actor {
-  if (!actor) throw new UnauthenticatedError(`${operation.name} needs an actor: send the X-Actor header`);
+  if (!actor) throw new UnauthenticatedError(`${operation.name} needs a signed-in principal (Authorization: Bearer …)`);
   authorize(actor, operation.permission, operation.name);
   return actor;
 }

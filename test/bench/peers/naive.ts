@@ -10,6 +10,7 @@ import type { GraphQLContext, Services } from '../../../src/context';
 import type { CmdbLoaders } from '../../../src/modules/cmdb/cmdb.loaders';
 import type { EntityRecord, RelationshipRow } from '../../../src/modules/cmdb';
 import type { Actor } from '../../../src/shared/write';
+import { asPrincipal } from '../../../src/shared/auth';
 
 const ONE_AT_A_TIME = { batch: false, cache: false } as const;
 
@@ -51,7 +52,7 @@ export function naiveLoaders(services: Services): CmdbLoaders {
 /** A request context like `contextFor`, with the unbatched loaders. */
 export function naiveContext(services: Services, actor: Actor | null): GraphQLContext {
   return {
-    actor,
+    actor: actor ? asPrincipal(actor) : null,
     services,
     loaders: naiveLoaders(services),
     ticketLoaders: createTicketLoaders(services.tickets),

@@ -1,0 +1,7 @@
+export {
+  asPrincipal,
+  AuthenticationError,
+  type AuthFailureReason,
+  type Principal,
+  type PrincipalKind,
+} from './principal';
