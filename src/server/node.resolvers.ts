@@ -8,6 +8,20 @@ import type { Resolvers, ResolversInterfaceTypes, ResolversParentTypes } from '.
 import type { GraphQLContext } from '../context';
 
 type NodeRecord = ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+/** The types implementing Node in the schema (tsc refuses a name here that does not). */
+type NodeTypeName =
+  | 'CI'
+  | 'Organization'
+  | 'Group'
+  | 'Person'
+  | 'Baseline'
+  | 'Incident'
+  | 'Problem'
+  | 'KnownError'
+  | 'ServiceRequest'
+  | 'Change'
+  | 'Release'
+  | 'CatalogItem';
 
 /** Per request: the type lookups of every node field of one operation go out as one statement. */
 const typeLoaders = new WeakMap<GraphQLContext, DataLoader<string, string | null>>();
@@ -35,14 +49,26 @@ async function loadNode(ctx: GraphQLContext, id: string): Promise<NodeRecord | n
       return ctx.loaders.entity.load(id);
     case 'Baseline':
       return (await ctx.services.history.baselines([id]))[0] ?? null;
+    case 'Incident':
+    case 'Problem':
+    case 'KnownError':
+    case 'ServiceRequest':
+    case 'Change':
+    case 'Release':
+      return ctx.ticketLoaders.ticket.load(id);
+    case 'CatalogItem':
+      return ctx.ticketLoaders.catalogItem.load(id);
     default:
       return null;
   }
 }
 
 /** The GraphQL type of a Node record, from the shape each module's record has. */
-export function nodeTypeOf(node: NodeRecord): 'CI' | 'Organization' | 'Group' | 'Person' | 'Baseline' {
+export function nodeTypeOf(node: NodeRecord): NodeTypeName {
   if ('checksum' in node) return 'Baseline';
+  if ('requiresApproval' in node) return 'CatalogItem';
+  // A ticket's kind is its type name (Incident, Problem, KnownError, ServiceRequest, Change, Release).
+  if ('number' in node) return node.kind;
   if (node.kind === 'ci') return 'CI';
   // Parties are of the three built-in party classes (the registry defines no custom party classes).
   return node.class as 'Organization' | 'Group' | 'Person';

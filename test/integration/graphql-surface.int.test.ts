@@ -2,7 +2,10 @@
  * The Relay surface: every record with an id is a Node that `node(id:)` and `nodes(ids:)` refetch, list fields that
  * grow are connections with opaque cursors, and enum values are upper case.
  */
+import type { Actor } from '../../src/shared/write';
 import { codeOf, createHarness, type Harness } from '../helpers/harness';
+
+const AGENT: Actor = { id: 'agent@desk', roles: ['agent'] };
 
 let h: Harness;
 const ids: Record<string, string> = {};
@@ -30,6 +33,13 @@ beforeAll(async () => {
     ids[name] = (
       await h.ok(`mutation ($n: String!) { createGroup(input: {name: $n}) { id } }`, { n: name })
     ).createGroup.id;
+  ids.incident = (
+    await h.ok(
+      `mutation ($i: LogIncidentInput!) { logIncident(input: $i) { id } }`,
+      { i: { shortDescription: 'lon-db01 is slow', ciIds: [ids.ci], impact: 'LOW', urgency: 'NORMAL' } },
+      AGENT,
+    )
+  ).logIncident.id;
   ids.baseline = (
     await h.ok(`mutation { createBaseline(input: {name: "Q4", scope: {all: true}}) { id } }`)
   ).createBaseline.id;
@@ -39,10 +49,17 @@ afterAll(async () => {
 });
 
 const NODE = `query ($id: ID!) { node(id: $id) { __typename id
-  ... on CI { name status } ... on Organization { name orgType } ... on Group { name } ... on Baseline { name } } }`;
+  ... on CI { name status } ... on Organization { name orgType } ... on Group { name } ... on Baseline { name } ... on Incident { number incidentStatus: status affectedCIs { name } } } }`;
 
 describe('Node', () => {
-  it('node(id:) refetches a CI, an organization, a group and a baseline by the id they carry', async () => {
+  it('node(id:) refetches a CI, an incident, an organization, a group and a baseline by the id they carry', async () => {
+    expect((await h.ok(NODE, { id: ids.incident })).node).toEqual({
+      __typename: 'Incident',
+      id: ids.incident,
+      number: 'INC0000001',
+      incidentStatus: 'NEW',
+      affectedCIs: [{ name: 'lon-db01' }],
+    });
     expect((await h.ok(NODE, { id: ids.ci })).node).toEqual({
       __typename: 'CI',
       id: ids.ci,
@@ -71,19 +88,20 @@ describe('Node', () => {
     expect((await h.ok(NODE, { id: '00000000-0000-4000-8000-000000000000' })).node).toBeNull();
   });
 
-  it('nodes(ids:) answers in the order asked, null where an id is unknown, in three statements', async () => {
-    const asked = [ids.Ioko, 'no-such-id', ids.ci, ids.baseline, ids.Ioko];
+  it('nodes(ids:) answers in the order asked, null where an id is unknown, in four statements', async () => {
+    const asked = [ids.Ioko, 'no-such-id', ids.ci, ids.incident, ids.baseline, ids.Ioko];
     const before = h.db.counter.count;
     const data = await h.ok(`query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids: asked });
     expect(data.nodes).toEqual([
       { __typename: 'Organization', id: ids.Ioko },
       null,
       { __typename: 'CI', id: ids.ci },
+      { __typename: 'Incident', id: ids.incident },
       { __typename: 'Baseline', id: ids.baseline },
       { __typename: 'Organization', id: ids.Ioko },
     ]);
-    // One statement finds the types, then one per owning module: the entities (batched), the baseline.
-    expect(h.db.counter.count - before).toBe(3);
+    // One statement finds the types, then one per owning module: the entities (batched), the ticket, the baseline.
+    expect(h.db.counter.count - before).toBe(4);
   });
 });
 
@@ -138,6 +156,16 @@ describe('connections of organizations and groups', () => {
   it('marks the old lists deprecated', async () => {
     const data = await h.ok(`{ __type(name: "Query") { fields(includeDeprecated: true) { name isDeprecated } } }`);
     const deprecated = data.__type.fields.filter((f: any) => f.isDeprecated).map((f: any) => f.name);
-    expect(deprecated).toEqual(expect.arrayContaining(['organizations', 'groups']));
+    expect(deprecated).toEqual(
+      expect.arrayContaining([
+        'organizations',
+        'groups',
+        'incidents',
+        'problems',
+        'knownErrors',
+        'changes',
+        'releases',
+      ]),
+    );
   });
 });

@@ -2,7 +2,8 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../context';
 import type { EntityRecord } from '../cmdb';
-import type { TicketRecord } from '../tickets';
+import { connectionFields } from '../../shared/graphql/connection';
+import type { TicketConnectionRecord, TicketRecord } from '../tickets';
 
 type Ctx = GraphQLContext;
 
@@ -17,6 +18,12 @@ const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
   (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
 const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
 const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+/** A page's tickets answer later loads of the same ids in this request. */
+const primed = async (ctx: Ctx, page: Promise<TicketConnectionRecord>): Promise<TicketConnectionRecord> => {
+  const c = await page;
+  for (const t of c.nodes) ctx.ticketLoaders.ticket.prime(t.id, t);
+  return c;
+};
 
 /** Fields a change shares with every ticket kind. */
 const common = {
@@ -36,9 +43,13 @@ export const changeResolvers: Resolvers = {
   Query: {
     change: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Change'),
     changes: (_, { status, first }, ctx) => ctx.services.changes.list(status, first),
+    changesConnection: (_, { first, after, status }, ctx) =>
+      primed(ctx, ctx.services.changes.connection(status, { first, after })),
     changeSchedule: (_, { from, to }, ctx) => ctx.services.changes.schedule(from, to),
     release: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Release'),
     releases: (_, { first }, ctx) => ctx.services.changes.releases(first),
+    releasesConnection: (_, { first, after }, ctx) =>
+      primed(ctx, ctx.services.changes.releasesConnection({ first, after })),
     ciReleases: (_, { ciId }, ctx) => ctx.services.changes.ciReleases(ciId),
   },
   Mutation: {
@@ -57,6 +68,8 @@ export const changeResolvers: Resolvers = {
     createRelease: (_, { input }, ctx) => ctx.services.changes.createRelease(ctx.actor, input),
     deployRelease: (_, { input }, ctx) => ctx.services.changes.deploy(ctx.actor, input),
   },
+  ChangeConnection: connectionFields,
+  ReleaseConnection: connectionFields,
   Change: {
     ...common,
     title: (t) => t.title,

@@ -12,6 +12,7 @@ import { parseInput, type ChangeGate, type CmdbService } from '../cmdb';
 import type { AnalysisService, ChangeConflictRecord } from '../analysis';
 import {
   journalEntry as journal,
+  type TicketConnectionRecord,
   type TicketImpact,
   type TicketRecord,
   type TicketService,
@@ -91,6 +92,19 @@ export class ChangeService implements ChangeGate {
 
   async releases(first: number | null | undefined): Promise<TicketRecord[]> {
     return this.tickets.list('Release', null, first);
+  }
+
+  /** Changes in the order they were raised, as a connection (`first` rows after the cursor `after`). */
+  connection(
+    statuses: readonly ChangeStatus[] | null | undefined,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<TicketConnectionRecord> {
+    return this.tickets.connection('Change', { statuses: statuses ? [...statuses] : null }, args);
+  }
+
+  /** Releases in the order they were created, as a connection. */
+  releasesConnection(args: { first?: number | null; after?: string | null }): Promise<TicketConnectionRecord> {
+    return this.tickets.connection('Release', {}, args);
   }
 
   async workOrders(changeIds: readonly string[]): Promise<changes.WorkOrderRow[]> {

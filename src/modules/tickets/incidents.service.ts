@@ -21,6 +21,29 @@ import {
   type Urgency,
 } from './workflow';
 
+/** The incident filter of the GraphQL API (IncidentFilter). */
+export interface IncidentFilterInput {
+  status?: TicketStatus[] | null;
+  /** Open incidents only (New, Assigned, Accepted, Pending), within `status` when both are given. */
+  open?: boolean | null;
+  ciId?: string | null;
+  groupId?: string | null;
+  major?: boolean | null;
+  maxPriority?: number | null;
+}
+
+/** The conditions an incident filter puts on a list or page of incidents. */
+export function incidentPageFilter(filter: IncidentFilterInput | null | undefined): repo.TicketPageFilter {
+  const f = filter ?? {};
+  return {
+    statuses: f.open ? [...OPEN_TICKET_STATUSES].filter((s) => !f.status || f.status.includes(s)) : (f.status ?? null),
+    ciId: f.ciId ?? null,
+    groupId: f.groupId ?? null,
+    major: f.major ?? null,
+    maxPriority: f.maxPriority ?? null,
+  };
+}
+
 export class IncidentService {
   constructor(
     private readonly db: Db,
@@ -30,30 +53,17 @@ export class IncidentService {
   ) {}
 
   async list(
-    filter:
-      | {
-          status?: TicketStatus[] | null;
-          open?: boolean | null;
-          ciId?: string | null;
-          groupId?: string | null;
-          major?: boolean | null;
-          maxPriority?: number | null;
-        }
-      | null
-      | undefined,
+    filter: IncidentFilterInput | null | undefined,
     first: number | null | undefined,
   ): Promise<TicketRecord[]> {
-    const f = filter ?? {};
-    const statuses = f.open
-      ? [...OPEN_TICKET_STATUSES].filter((s) => !f.status || f.status.includes(s))
-      : (f.status ?? null);
     const limit = parseInput(v.limitSchema, first ?? 50, 'first');
+    const f = incidentPageFilter(filter);
     return this.db.readTx(
       (tx) =>
         repo.listIncidents(
           tx,
           {
-            statuses,
+            statuses: f.statuses ?? null,
             ciId: f.ciId ?? null,
             groupId: f.groupId ?? null,
             major: f.major ?? null,

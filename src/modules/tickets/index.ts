@@ -15,5 +15,6 @@ export type {
   ImpactLink,
   NewJournalEntry,
 } from './tickets.repository';
+export type { TicketConnectionRecord } from './tickets.types';
 export { fields, limitSchema } from './tickets.validation';
 export * from './workflow';

@@ -22,6 +22,17 @@ import {
 
 type Journal = repo.NewJournalEntry;
 
+/** The conditions a known error filter (KnownErrorFilter) puts on a page of known errors. */
+export function knownErrorPageFilter(
+  filter: { text?: string | null; ciId?: string | null; ciClass?: string | null } | null | undefined,
+): repo.TicketPageFilter {
+  return {
+    text: filter?.text?.trim().toLowerCase() || null,
+    ciId: filter?.ciId ?? null,
+    ciClass: filter?.ciClass ?? null,
+  };
+}
+
 export class ProblemService {
   constructor(
     private readonly db: Db,

@@ -343,6 +343,89 @@ export async function listByKind(
   return rows.map((r) => toTicket(r.t));
 }
 
+/** Filters of a ticket page; conditions a kind does not have are ignored for it. Every value is a parameter. */
+export interface TicketPageFilter {
+  statuses?: string[] | null;
+  /** Incidents: on this CI; known errors: applying to this CI (directly, or by its class and version). */
+  ciId?: string | null;
+  groupId?: string | null;
+  major?: boolean | null;
+  maxPriority?: number | null;
+  /** Known errors: lower-case text in the title, root cause or workaround. */
+  text?: string | null;
+  ciClass?: string | null;
+}
+
+/** The conditions each kind's page applies (parameters unset are null, and then hold for every ticket). */
+const PAGE_WHERE: Record<TicketKind, string> = {
+  Incident: `($statuses IS NULL OR t.status IN $statuses)
+       AND ($major IS NULL OR coalesce(t.major, false) = $major)
+       AND ($maxPriority IS NULL OR t.priority <= $maxPriority)
+       AND ($ciId IS NULL OR EXISTS { (t)-[:AFFECTS]->(:CI {id: $ciId}) })
+       AND ($groupId IS NULL OR EXISTS { (t)-[:ASSIGNED_TO]->(:Group {id: $groupId}) })`,
+  KnownError: `($text IS NULL OR toLower(t.title) CONTAINS $text OR toLower(coalesce(t.rootCause, '')) CONTAINS $text
+            OR toLower(coalesce(t.workaround, '')) CONTAINS $text)
+       AND ($ciClass IS NULL OR t.ciClass = $ciClass)
+       AND ($ciId IS NULL OR EXISTS { (t)-[:APPLIES_TO]->(:CI {id: $ciId}) }
+            OR EXISTS { MATCH (c:CI {id: $ciId}) WHERE t.ciClass = c.class AND (t.version IS NULL OR t.version = c.version) })`,
+  Problem: '($statuses IS NULL OR t.status IN $statuses)',
+  ServiceRequest: '($statuses IS NULL OR t.status IN $statuses)',
+  Change: '($statuses IS NULL OR t.status IN $statuses)',
+  Release: '($statuses IS NULL OR t.status IN $statuses)',
+};
+
+function pageParams(filter: TicketPageFilter): Row {
+  return {
+    statuses: filter.statuses ?? null,
+    ciId: filter.ciId ?? null,
+    groupId: filter.groupId ?? null,
+    major: filter.major ?? null,
+    maxPriority: filter.maxPriority ?? null,
+    text: filter.text ?? null,
+    ciClass: filter.ciClass ?? null,
+  };
+}
+
+/**
+ * A keyset page of one kind of ticket in the order they were opened: (openedAt, id) after `page.after`, up to
+ * `page.limit + 1` rows. Both are set once, at creation, so paging holds while tickets are added or change status.
+ * The key's datetime travels as Cypher's string of the stored value (sub-millisecond parts survive the cursor).
+ * The label comes from the closed TicketKind set, never from input.
+ */
+export async function listTicketPage(
+  tx: Tx,
+  kind: TicketKind,
+  filter: TicketPageFilter,
+  page: { limit: number; after?: readonly [string, string] },
+): Promise<Array<{ node: TicketRecord; key: [string, string] }>> {
+  const rows = await tx.run(
+    `MATCH (t:${kind}) WHERE t:Ticket AND ${PAGE_WHERE[kind]}
+       AND ($afterAt IS NULL OR t.openedAt > datetime($afterAt)
+            OR (t.openedAt = datetime($afterAt) AND t.id > $afterId))
+     WITH t ORDER BY t.openedAt, t.id LIMIT $limit
+     RETURN ${TICKET} AS t, toString(t.openedAt) AS at`,
+    {
+      ...pageParams(filter),
+      afterAt: page.after?.[0] ?? null,
+      afterId: page.after?.[1] ?? null,
+      limit: int(page.limit + 1),
+    },
+  );
+  return rows.map((r) => {
+    const node = toTicket(r.t);
+    return { node, key: [r.at as string, node.id] };
+  });
+}
+
+/** How many tickets of a kind match `filter`. */
+export async function countTickets(tx: Tx, kind: TicketKind, filter: TicketPageFilter): Promise<number> {
+  const rows = await tx.run(
+    `MATCH (t:${kind}) WHERE t:Ticket AND ${PAGE_WHERE[kind]} RETURN count(t) AS n`,
+    pageParams(filter),
+  );
+  return (rows[0]?.n as number) ?? 0;
+}
+
 export interface QueueRow {
   id: string;
   priority: number;

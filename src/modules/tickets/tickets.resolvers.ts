@@ -2,7 +2,11 @@
 import type { Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../context';
 import type { EntityRecord } from '../cmdb';
+import { connectionFields } from '../../shared/graphql/connection';
 import type { TicketRecord } from './tickets.repository';
+import type { TicketConnectionRecord } from './tickets.types';
+import { incidentPageFilter } from './incidents.service';
+import { knownErrorPageFilter } from './problems.service';
 
 type Ctx = GraphQLContext;
 
@@ -19,6 +23,12 @@ const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
   (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
 const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
 const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+/** A page's tickets answer later loads of the same ids in this request. */
+const primed = async (ctx: Ctx, page: Promise<TicketConnectionRecord>): Promise<TicketConnectionRecord> => {
+  const c = await page;
+  for (const t of c.nodes) ctx.ticketLoaders.ticket.prime(t.id, t);
+  return c;
+};
 
 /** Fields every ticket kind shares. */
 const common = {
@@ -41,12 +51,20 @@ export const ticketResolvers: Resolvers = {
     ticketByNumber: (_, { number }, ctx) => ctx.services.tickets.byNumber(number),
     incident: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Incident'),
     incidents: (_, { filter, first }, ctx) => ctx.services.tickets.incidents.list(filter, first),
+    incidentsConnection: (_, { first, after, filter }, ctx) =>
+      primed(ctx, ctx.services.tickets.connection('Incident', incidentPageFilter(filter), { first, after })),
     agentQueue: (_, { groupIds, first }, ctx) => ctx.services.tickets.triage.queue(ctx.actor, groupIds, first),
     problem: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Problem'),
     problems: (_, { status, first }, ctx) => ctx.services.tickets.list('Problem', status ?? null, first),
+    problemsConnection: (_, { first, after, status }, ctx) =>
+      primed(ctx, ctx.services.tickets.connection('Problem', { statuses: status ?? null }, { first, after })),
     knownError: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'KnownError'),
     knownErrors: (_, { filter, first }, ctx) => ctx.services.tickets.problems.searchKnownErrors(filter, first),
+    knownErrorsConnection: (_, { first, after, filter }, ctx) =>
+      primed(ctx, ctx.services.tickets.connection('KnownError', knownErrorPageFilter(filter), { first, after })),
     serviceRequest: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'ServiceRequest'),
+    serviceRequestsConnection: (_, { first, after, status }, ctx) =>
+      primed(ctx, ctx.services.tickets.connection('ServiceRequest', { statuses: status ?? null }, { first, after })),
     serviceCatalog: (_, { serviceId }, ctx) => ctx.services.tickets.requests.catalog(serviceId),
     serviceDeskSettings: (_, __, ctx) => ctx.services.tickets.settings.current(),
     priorityFor: (_, { impact, urgency }, ctx) => ctx.services.tickets.settings.priorityFor(impact, urgency),
@@ -72,6 +90,10 @@ export const ticketResolvers: Resolvers = {
       ctx.services.tickets.workflow.transition(ctx.actor, input, 'ServiceRequest'),
     updateServiceDeskSettings: (_, { input }, ctx) => ctx.services.tickets.settings.update(ctx.actor, input),
   },
+  IncidentConnection: connectionFields,
+  ProblemConnection: connectionFields,
+  KnownErrorConnection: connectionFields,
+  ServiceRequestConnection: connectionFields,
   TicketRef: {
     kind: (t) => t.kind,
     title: (t) => t.title,

@@ -3,6 +3,7 @@
  * each its own service over one TicketStore, and the reads every ticket kind shares.
  */
 import type { Db } from '../../shared/db';
+import { connectionOf, pageRequest, type ConnectionRecord } from '../../shared/graphql/connection';
 import { parseInput, type RegistryStore } from '../cmdb';
 import type { AnalysisService } from '../analysis';
 import * as repo from './tickets.repository';
@@ -16,6 +17,9 @@ import { RequestService } from './requests.service';
 import { TicketWorkflow } from './ticket-workflow.service';
 import { TriageService } from './triage.service';
 import * as v from './tickets.validation';
+
+/** Ticket pages sort by (openedAt as stored, id). */
+const TICKET_PAGE_KEY = ['string', 'string'] as const;
 
 export class TicketService {
   readonly store: TicketStore;
@@ -59,6 +63,24 @@ export class TicketService {
   ): Promise<TicketRecord[]> {
     const limit = parseInput(v.limitSchema, first ?? 50, 'first');
     return this.db.readTx((tx) => repo.listByKind(tx, kind, statuses ?? null, limit), { operation: `list${kind}` });
+  }
+
+  /**
+   * One kind of ticket as a connection in opening order, (openedAt, id): `args.first` rows after the cursor
+   * `args.after`, with the count of every match run only when asked for.
+   */
+  async connection(
+    kind: TicketKind,
+    filter: repo.TicketPageFilter,
+    args: { first?: number | null; after?: string | null },
+  ): Promise<ConnectionRecord<TicketRecord>> {
+    const page = pageRequest<[string, string]>(args, TICKET_PAGE_KEY);
+    const rows = await this.db.readTx((tx) => repo.listTicketPage(tx, kind, filter, page), {
+      operation: `${kind} page`,
+    });
+    return connectionOf(rows, page, () =>
+      this.db.readTx((tx) => repo.countTickets(tx, kind, filter), { operation: `${kind} count` }),
+    );
   }
 
   async journal(ticketIds: readonly string[]): Promise<repo.JournalRow[]> {
