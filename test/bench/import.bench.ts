@@ -8,7 +8,7 @@ import type { ImportData } from '../../src/modules/cmdb';
 import type { Harness } from '../helpers/harness';
 import { ADMIN } from '../helpers/harness';
 import { syntheticDataset } from '../../seed/synthetic';
-import { identifierKey } from '../../src/modules/cmdb/cmdb.repository';
+import { identifierKey } from '../../src/modules/cmdb/cmdb.rows';
 import { Registry } from '../../src/modules/cmdb/registry';
 
 export interface ImportBenchResult {

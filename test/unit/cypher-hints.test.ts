@@ -26,7 +26,7 @@ describe('Cypher index hints', () => {
     const hinted = files.filter((f) => /USING INDEX SEEK/.test(readFileSync(f, 'utf8')));
     expect(hinted.map((f) => relative(repo, f))).toEqual(
       expect.arrayContaining([
-        'src/modules/cmdb/cmdb.repository.ts',
+        'src/modules/cmdb/ci.repository.ts',
         'src/modules/analysis/analysis.repository.ts',
         'src/modules/tickets/tickets.repository.ts',
         'test/bench/import.bench.ts',

@@ -1,4 +1,4 @@
-import { relationKey, type RecordRef, type RelationRow } from '../../src/modules/cmdb/cmdb.repository';
+import { relationKey, type RecordRef, type RelationRow } from '../../src/modules/cmdb/cmdb.rows';
 import type { EntityRecord } from '../../src/modules/cmdb/cmdb.types';
 import {
   identifyItems,

@@ -3,7 +3,20 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../shared/db';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../shared/errors';
 import { write, type Actor, type WriteTx } from '../../shared/write';
-import * as repo from './cmdb.repository';
+import * as ciRepo from './ci.repository';
+import { loadCustomClasses, saveCustomClass } from './class.repository';
+import { toStoredAttributes } from './cmdb.rows';
+import { findIdentifierOwners } from './identifier.repository';
+import * as partyRepo from './party.repository';
+import {
+  deleteOutgoing,
+  deleteRelationship,
+  findRelationship,
+  findRelationships,
+  findRelationshipSummaries,
+  mergeRelationships,
+} from './relationship.repository';
+import { findRelationshipsAt, findRevisionsAt } from './revision.repository';
 import type { CIListFilter, EntityRecord, PageRequest, RelationshipRow } from './cmdb.types';
 import { checkAttributes, identifierRows, identifiersOf } from './identification';
 import { parseInput } from './parse';
@@ -24,7 +37,7 @@ export class RegistryStore {
   }
 
   async refresh(): Promise<Registry> {
-    const custom = await this.db.readTx((tx) => repo.loadCustomClasses(tx), { operation: 'registry' });
+    const custom = await this.db.readTx((tx) => loadCustomClasses(tx), { operation: 'registry' });
     this.registry = new Registry(custom);
     return this.registry;
   }
@@ -101,12 +114,12 @@ export class CmdbService {
 
   /** Entities by id (absent ids have no record in the answer). */
   entities(ids: readonly string[]): Promise<EntityRecord[]> {
-    return this.db.readTx((tx) => repo.findEntities(tx, ids), { operation: 'load entities' });
+    return this.db.readTx((tx) => ciRepo.findEntities(tx, ids), { operation: 'load entities' });
   }
 
   /** Relationships of these entities in both directions, each with the other end's full record. */
   relationshipsOf(ids: readonly string[]): Promise<RelationshipRow[]> {
-    return this.db.readTx((tx) => repo.findRelationships(tx, ids), { operation: 'load relationships' });
+    return this.db.readTx((tx) => findRelationships(tx, ids), { operation: 'load relationships' });
   }
 
   /**
@@ -114,52 +127,52 @@ export class CmdbService {
    * relationships' own properties are not read (attributes empty, createdAt blank).
    */
   relationshipSummariesOf(ids: readonly string[], withProperties: boolean): Promise<RelationshipRow[]> {
-    return this.db.readTx((tx) => repo.findRelationshipSummaries(tx, ids, withProperties), {
+    return this.db.readTx((tx) => findRelationshipSummaries(tx, ids, withProperties), {
       operation: 'load relationship summaries',
     });
   }
 
   /** Entities as they stood at `at` (absent when they did not exist then). */
   entitiesAt(ids: readonly string[], at: string): Promise<EntityRecord[]> {
-    return this.db.readTx((tx) => repo.findRevisionsAt(tx, ids, at), { operation: 'load entities as of' });
+    return this.db.readTx((tx) => findRevisionsAt(tx, ids, at), { operation: 'load entities as of' });
   }
 
   /** Relationships of these entities as they stood at `at`, with the other ends as they stood then. */
   relationshipsAt(ids: readonly string[], at: string): Promise<RelationshipRow[]> {
-    return this.db.readTx((tx) => repo.findRelationshipsAt(tx, ids, at), { operation: 'load relationships as of' });
+    return this.db.readTx((tx) => findRelationshipsAt(tx, ids, at), { operation: 'load relationships as of' });
   }
 
   /** One page of CIs matching `filter`, live or as they stood at `at`: up to `page.limit + 1` (tells a next page). */
   listCIs(filter: CIListFilter, page: PageRequest, at?: string): Promise<EntityRecord[]> {
-    return this.db.readTx((tx) => repo.listCIs(tx, filter, page, at), { operation: 'cis' });
+    return this.db.readTx((tx) => ciRepo.listCIs(tx, filter, page, at), { operation: 'cis' });
   }
 
   /** How many CIs match `filter`, live or at `at`. */
   countCIs(filter: CIListFilter, at?: string): Promise<number> {
-    return this.db.readTx((tx) => repo.countCIs(tx, filter, at), { operation: 'cis count' });
+    return this.db.readTx((tx) => ciRepo.countCIs(tx, filter, at), { operation: 'cis count' });
   }
 
   /** Parties of a class (Organization, Group, Person) by name; organizations optionally of one type. */
   listParties(className: string, orgType?: string): Promise<EntityRecord[]> {
-    return this.db.readTx((tx) => repo.listParties(tx, className, orgType), { operation: `list ${className}` });
+    return this.db.readTx((tx) => partyRepo.listParties(tx, className, orgType), { operation: `list ${className}` });
   }
 
   /** A keyset page of parties of a class in creation order; `filter.nameContains` is matched case-insensitively. */
   partiesPage(
     className: 'Organization' | 'Group',
-    filter: repo.PartyFilter,
+    filter: partyRepo.PartyFilter,
     page: { limit: number; after?: readonly [string, string] },
   ): Promise<Array<{ node: EntityRecord; key: [string, string] }>> {
     const where = { ...filter, ...(filter.nameContains ? { nameContains: filter.nameContains.toLowerCase() } : {}) };
-    return this.db.readTx((tx) => repo.listPartiesPage(tx, className, where, page), {
+    return this.db.readTx((tx) => partyRepo.listPartiesPage(tx, className, where, page), {
       operation: `${className} page`,
     });
   }
 
   /** How many parties of a class match `filter`. */
-  countParties(className: 'Organization' | 'Group', filter: repo.PartyFilter): Promise<number> {
+  countParties(className: 'Organization' | 'Group', filter: partyRepo.PartyFilter): Promise<number> {
     const where = { ...filter, ...(filter.nameContains ? { nameContains: filter.nameContains.toLowerCase() } : {}) };
-    return this.db.readTx((tx) => repo.countParties(tx, className, where), { operation: `${className} count` });
+    return this.db.readTx((tx) => partyRepo.countParties(tx, className, where), { operation: `${className} count` });
   }
 
   /** Installs the service desk's change gate (edits naming a changeId are refused until one is installed). */
@@ -186,7 +199,7 @@ export class CmdbService {
     what: string,
     check?: (e: EntityRecord) => boolean,
   ): Promise<EntityRecord> {
-    const [entity] = await repo.findEntities(tx, [id]);
+    const [entity] = await ciRepo.findEntities(tx, [id]);
     if (!entity || (check && !check(entity))) throw new NotFoundError(what, id);
     return entity;
   }
@@ -199,7 +212,7 @@ export class CmdbService {
     selfId?: string,
   ): Promise<void> {
     const rows = identifierRows(className, identifiers);
-    const owners = await repo.findIdentifierOwners(
+    const owners = await findIdentifierOwners(
       tx,
       rows.map((r) => r.key),
     );
@@ -228,8 +241,8 @@ export class CmdbService {
       const violation = registry.relationshipViolation(type, self.class, target.class);
       if (violation) throw new BadUserInputError(violation, field);
     }
-    await repo.deleteOutgoing(tx, self.id, type);
-    if (targetId) await repo.mergeRelationships(tx, [{ type, fromId: self.id, toId: targetId, props: {} }]);
+    await deleteOutgoing(tx, self.id, type);
+    if (targetId) await mergeRelationships(tx, [{ type, fromId: self.id, toId: targetId, props: {} }]);
   }
 
   async createCI(actor: Actor | null, raw: unknown): Promise<EntityRecord> {
@@ -240,7 +253,7 @@ export class CmdbService {
     return write(this.db, actor, { name: 'createCI', permission: 'cmdb.write' }, async (tx) => {
       await this.checkIdentifiersFree(tx, cls.name, identifiers);
       const id = randomUUID();
-      await repo.createEntities(tx, [
+      await ciRepo.createEntities(tx, [
         {
           id,
           kind: 'ci',
@@ -248,7 +261,7 @@ export class CmdbService {
           name: input.name,
           status: input.status,
           version: input.version ?? null,
-          props: repo.toStoredAttributes(attributes),
+          props: toStoredAttributes(attributes),
           attrSources: JSON.stringify(Object.fromEntries(Object.keys(attributes).map((k) => [k, MANUAL_SOURCE]))),
           identifiers: identifierRows(cls.name, identifiers),
         },
@@ -276,7 +289,7 @@ export class CmdbService {
       actor,
       { name: 'updateCI', permission: 'cmdb.write', changeId: input.changeId },
       async (tx) => {
-        const current = await repo.lockEntity(tx, input.id);
+        const current = await ciRepo.lockEntity(tx, input.id);
         if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
         await this.checkChange(tx, input.changeId, [current.id], 'all');
         if (current.revision !== input.expectedRevision) {
@@ -314,7 +327,7 @@ export class CmdbService {
           if (JSON.stringify(current.attributes[key] ?? null) !== JSON.stringify(attributes[key] ?? null))
             changedAttrs[key] = attributes[key] ?? null;
         }
-        const set: Record<string, unknown> = repo.toStoredAttributes(changedAttrs);
+        const set: Record<string, unknown> = toStoredAttributes(changedAttrs);
         if (name !== current.name) Object.assign(set, { name, nameLower: name.toLowerCase() });
         if (input.status && input.status !== current.status) set.status = input.status;
         if (input.version !== undefined && (input.version ?? null) !== current.version)
@@ -332,7 +345,7 @@ export class CmdbService {
 
         const relationChanged = input.locationId !== undefined || input.ownerGroupId !== undefined;
         if (Object.keys(set).length || addIdentifiers.length || removeIdentifierKeys.length || relationChanged) {
-          await repo.updateEntities(tx, [
+          await ciRepo.updateEntities(tx, [
             { id: current.id, set, attrSources: JSON.stringify(sources), addIdentifiers, removeIdentifierKeys },
           ]);
           if (input.locationId !== undefined)
@@ -366,12 +379,12 @@ export class CmdbService {
    */
   async setVersionsIn(tx: WriteTx, ciIds: readonly string[], version: string): Promise<void> {
     for (const id of ciIds) {
-      const current = await repo.lockEntity(tx, id);
+      const current = await ciRepo.lockEntity(tx, id);
       if (!current || current.kind !== 'ci') throw new NotFoundError('CI', id);
       if (current.status === 'RETIRED')
         throw new ConflictError(`CI ${current.name} (${id}) is retired and can no longer be changed`);
       if (current.version === version) continue;
-      await repo.updateEntities(tx, [
+      await ciRepo.updateEntities(tx, [
         {
           id,
           set: { version },
@@ -397,7 +410,7 @@ export class CmdbService {
       actor,
       { name: 'retireCI', permission: 'cmdb.write', changeId: input.changeId },
       async (tx) => {
-        const current = await repo.lockEntity(tx, input.id);
+        const current = await ciRepo.lockEntity(tx, input.id);
         if (!current || current.kind !== 'ci') throw new NotFoundError('CI', input.id);
         await this.checkChange(tx, input.changeId, [current.id], 'all');
         if (input.expectedRevision && current.revision !== input.expectedRevision) {
@@ -406,7 +419,7 @@ export class CmdbService {
           });
         }
         if (current.status === 'RETIRED') throw new ConflictError(`CI ${input.id} is already retired`);
-        await repo.updateEntities(tx, [
+        await ciRepo.updateEntities(tx, [
           {
             id: current.id,
             set: { status: 'RETIRED' },
@@ -455,9 +468,9 @@ export class CmdbService {
           if (end.status === 'RETIRED')
             throw new BadUserInputError(`CI ${end.id} is retired: new relationships to it are refused`, field);
         }
-        const { created } = await repo.mergeRelationships(
+        const { created } = await mergeRelationships(
           tx,
-          [{ type: input.type, fromId: from.id, toId: to.id, props: repo.toStoredAttributes(input.attributes ?? {}) }],
+          [{ type: input.type, fromId: from.id, toId: to.id, props: toStoredAttributes(input.attributes ?? {}) }],
           singleTypes(registry),
         );
         if (created)
@@ -467,7 +480,7 @@ export class CmdbService {
             action: 'relate',
             after: { type: input.type, fromId: from.id, toId: to.id },
           });
-        const row = await repo.findRelationship(tx, input.type, from.id, to.id);
+        const row = await findRelationship(tx, input.type, from.id, to.id);
         if (!row) throw new Error('relationship vanished after MERGE');
         return row;
       },
@@ -485,7 +498,7 @@ export class CmdbService {
       { name: 'unrelateCIs', permission: 'cmdb.write', changeId: input.changeId },
       async (tx) => {
         await this.checkChange(tx, input.changeId, [input.fromId, input.toId], 'any');
-        const removed = await repo.deleteRelationship(tx, { type: input.type, fromId: input.fromId, toId: input.toId });
+        const removed = await deleteRelationship(tx, { type: input.type, fromId: input.fromId, toId: input.toId });
         if (!removed) throw new NotFoundError(`relationship ${input.type} from ${input.fromId} to`, input.toId);
         tx.audit({
           entityType: 'Relationship',
@@ -559,7 +572,7 @@ export class CmdbService {
       }
     });
     await write(this.db, actor, { name: 'defineCIClass', permission: 'cmdb.admin' }, async (tx) => {
-      await repo.saveCustomClass(tx, def);
+      await saveCustomClass(tx, def);
       tx.audit({ entityType: 'CIClass', entityId: def.name, action: 'define-class', after: def });
     });
     registry = await this.registries.refresh();
@@ -581,7 +594,7 @@ export class CmdbService {
     return write(this.db, actor, { name: operation, permission: 'cmdb.write' }, async (tx) => {
       await this.checkIdentifiersFree(tx, className, identifiers);
       const id = randomUUID();
-      await repo.createEntities(tx, [
+      await ciRepo.createEntities(tx, [
         {
           id,
           kind: 'party',
@@ -589,7 +602,7 @@ export class CmdbService {
           name,
           status: null,
           version: null,
-          props: repo.toStoredAttributes(attributes),
+          props: toStoredAttributes(attributes),
           attrSources: JSON.stringify(Object.fromEntries(Object.keys(attributes).map((k) => [k, MANUAL_SOURCE]))),
           identifiers: identifierRows(className, identifiers),
         },
@@ -600,7 +613,7 @@ export class CmdbService {
         });
       }
       if (raw.groupIds?.length) {
-        await repo.mergeRelationships(
+        await mergeRelationships(
           tx,
           raw.groupIds.map((groupId) => ({ type: 'MEMBER_OF_GROUP', fromId: id, toId: groupId, props: {} })),
         );

@@ -2,7 +2,7 @@
 import type { Resolvers } from '../../generated/graphql';
 import { connectionFields, connectionOf, pageRequest } from '../../shared/graphql/connection';
 import type { GraphQLContext } from '../../context';
-import type { PartyFilter } from './cmdb.repository';
+import type { PartyFilter } from './party.repository';
 import type { CIConnectionRecord } from './cmdb.types';
 
 /** Parties sort by (createdAt as stored, id). */

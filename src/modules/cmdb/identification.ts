@@ -3,7 +3,7 @@
  * attributes fit its class.
  */
 import { BadUserInputError, fieldPath } from '../../shared/errors';
-import { identifierKey, type IdentifierRow } from './cmdb.repository';
+import { identifierKey, type IdentifierRow } from './cmdb.rows';
 import type { Registry } from './registry';
 
 /**

@@ -20,7 +20,7 @@ import {
   type NewEntityRow,
   type RecordRef,
   type RelationRow,
-} from './cmdb.repository';
+} from './cmdb.rows';
 import type { EntityRecord } from './cmdb.types';
 import { checkAttributes, identifierRows } from './identification';
 import { rejectionOf, type ImportRejection, type PreparedItem, type PreparedRelation } from './import.validation';

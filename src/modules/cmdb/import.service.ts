@@ -11,7 +11,10 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../../shared/db';
 import { ConflictError } from '../../shared/errors';
 import { authorizeWrite, write, type Actor, type WriteOperation, type WriteTx } from '../../shared/write';
-import * as repo from './cmdb.repository';
+import { createEntities, findEntities, updateEntities } from './ci.repository';
+import type { RecordRef } from './cmdb.rows';
+import { findIdentifierOwners, findRefsById, findRefsByIdentifier } from './identifier.repository';
+import { existingRelationships, mergeRelationships } from './relationship.repository';
 import { singleTypes, type RegistryStore } from './cmdb.service';
 import {
   identifyItems,
@@ -271,13 +274,13 @@ class ImportRun {
     claims: Map<string, number>,
   ): Promise<void> {
     if (!batch.length) return;
-    const owners = await repo.findIdentifierOwners(
+    const owners = await findIdentifierOwners(
       tx,
       batch.flatMap((item) => item.keys),
     );
     const identified = identifyItems(batch, owners);
     const existing = new Map(
-      identified.matchedIds.length ? (await repo.findEntities(tx, identified.matchedIds)).map((e) => [e.id, e]) : [],
+      identified.matchedIds.length ? (await findEntities(tx, identified.matchedIds)).map((e) => [e.id, e]) : [],
     );
     // Planned with no await between checking and taking claims, so parallel batches see each other's at once.
     const plan = planItems(this.ctx, identified, existing, claims);
@@ -285,8 +288,8 @@ class ImportRun {
     for (const [key, ref] of plan.known) out.known.set(key, ref);
     for (const id of plan.fresh) out.fresh.add(id);
     out.unchanged += plan.unchanged;
-    if (plan.creates.length) await repo.createEntities(tx, plan.creates);
-    if (plan.updates.length) await repo.updateEntities(tx, plan.updates);
+    if (plan.creates.length) await createEntities(tx, plan.creates);
+    if (plan.updates.length) await updateEntities(tx, plan.updates);
     out.created += plan.creates.length;
     out.updated += plan.updates.length;
   }
@@ -296,19 +299,19 @@ class ImportRun {
     if (!batch.length) return;
     const lookups = relationLookups(batch, run.known);
     const byIdentifier = lookups.keys.length
-      ? await repo.findRefsByIdentifier(tx, lookups.keys)
-      : new Map<string, repo.RecordRef>();
-    const byId = lookups.ids.length ? await repo.findRefsById(tx, lookups.ids) : new Map<string, repo.RecordRef>();
+      ? await findRefsByIdentifier(tx, lookups.keys)
+      : new Map<string, RecordRef>();
+    const byId = lookups.ids.length ? await findRefsById(tx, lookups.ids) : new Map<string, RecordRef>();
     const { rows, rejected } = resolveRelations(this.registry, batch, { known: run.known, byIdentifier, byId });
     out.rejected.push(...rejected);
     if (!rows.length) return;
     const older = relationsToCheck(rows, run.fresh);
-    const existing = older.length ? await repo.existingRelationships(tx, older) : new Set<string>();
+    const existing = older.length ? await existingRelationships(tx, older) : new Set<string>();
     const single = singleTypes(this.registry);
     const { replace, plain } = relationWrites(rows, existing, run.fresh, single);
     const created =
-      (replace.length ? (await repo.mergeRelationships(tx, replace, single)).created : 0) +
-      (plain.length ? (await repo.mergeRelationships(tx, plain)).created : 0);
+      (replace.length ? (await mergeRelationships(tx, replace, single)).created : 0) +
+      (plain.length ? (await mergeRelationships(tx, plain)).created : 0);
     out.relationsCreated += created;
     out.relationsUnchanged += rows.length - created;
   }

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
-import { toStoredAttributes } from './cmdb.repository';
+import { toStoredAttributes } from './cmdb.rows';
 import { attributesSchema, identifiersSchema, nameSchema } from './cmdb.validation';
 import { checkAttributes, identifierRows, identifiersOf } from './identification';
 import { parseInput } from './parse';

@@ -9,14 +9,14 @@ export {
   type ImportRef,
 } from './import.service';
 export type { CIListFilter, EntityRecord, RelationshipRow, RelationshipView } from './cmdb.types';
+export { countEntities } from './ci.repository';
+export { summaryEntity } from './cmdb.rows';
 export {
-  countEntities,
   findRevisionHistory,
   snapshotCIs,
-  summaryEntity,
   type RevisionRecord,
   type SnapshotCI,
   type SnapshotScope,
-} from './cmdb.repository';
+} from './revision.repository';
 export * from './registry';
 export { parseInput } from './parse';
