@@ -19,6 +19,9 @@ COPY --from=build /app/dist ./dist
 COPY schema ./schema
 COPY migrations ./migrations
 COPY scripts ./scripts
+# Signing keys (tokens, audit tree heads) and the tree-head file live here: mount a volume to keep them.
+RUN mkdir -p /app/.servicegraph && chown node:node /app/.servicegraph
+VOLUME /app/.servicegraph
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
