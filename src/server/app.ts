@@ -23,6 +23,7 @@ import type { GraphQLContext, Services } from '../context';
 import { formatError } from './format-error';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { loadTypeDefs } from './schema';
+import { withReadPolicy } from './policy';
 import { armorOptions, DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from './armor';
 
 export const SERVICE_VERSION = '0.1.0';
@@ -61,9 +62,11 @@ export function createApollo(
   limits: GraphQLLimits = DEFAULT_GRAPHQL_LIMITS,
 ): ApolloServer<GraphQLContext> {
   const armor = armorOptions(limits);
+  const typeDefs = loadTypeDefs();
   return new ApolloServer<GraphQLContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers: buildResolvers() as never,
+    typeDefs,
+    // The read policy (src/server/policy.ts) wraps the fields its rules cover, once, here.
+    resolvers: withReadPolicy(typeDefs, buildResolvers()) as never,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Introspection follows GRAPHQL_INTROSPECTION whatever NODE_ENV says (Apollo's default turns it off under

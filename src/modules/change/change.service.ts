@@ -5,6 +5,7 @@
  * through test environments to production, authorized by their changes.
  */
 import { randomUUID } from 'node:crypto';
+import { assertTicketInScope } from '../../shared/auth';
 import type { Db, Tx } from '../../shared/db';
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
 import { write, type Actor, type WriteTx } from '../../shared/write';
@@ -378,6 +379,7 @@ export class ChangeService implements ChangeGate {
     const op = decision === 'APPROVED' ? 'approveChange' : 'rejectChange';
     return write(this.db, actor, { name: op, permission: 'change.approve' }, async (tx) => {
       const c = await this.store.lock(tx, input.id, 'Change');
+      assertTicketInScope(tx.actor, c, op);
       if (c.status !== 'ASSESSMENT')
         throw new BadUserInputError(
           `change ${c.number} is ${c.status}: approvals are given while it is in ASSESSMENT`,

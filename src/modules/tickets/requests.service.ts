@@ -3,6 +3,7 @@
  * requests that wait for their approver when the item says so, and the approver's decision.
  */
 import { randomUUID } from 'node:crypto';
+import { assertTicketInScope } from '../../shared/auth';
 import type { Db } from '../../shared/db';
 import { BadUserInputError, ForbiddenError } from '../../shared/errors';
 import { write, type Actor } from '../../shared/write';
@@ -110,6 +111,7 @@ export class RequestService {
     const input = parseInput(v.decideSchema, raw);
     return write(this.db, actor, { name: 'decideRequest', permission: 'change.approve' }, async (tx) => {
       const t = await this.store.lock(tx, input.id, 'ServiceRequest');
+      assertTicketInScope(tx.actor, t, 'decideRequest');
       if (t.props.approval !== 'PENDING')
         throw new BadUserInputError(
           `request ${t.number} is not waiting for approval (approval ${t.props.approval as string})`,

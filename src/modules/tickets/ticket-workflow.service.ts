@@ -5,6 +5,7 @@
 import type { Db } from '../../shared/db';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../shared/errors';
 import { can, write, type Actor, type Permission } from '../../shared/write';
+import { assertTicketInScope } from '../../shared/auth';
 import { parseInput } from '../cmdb';
 import * as repo from './tickets.repository';
 import type { TicketRecord } from './tickets.repository';
@@ -64,6 +65,7 @@ export class TicketWorkflow {
       input.to === 'CLOSED' || input.to === 'ACCEPTED' ? 'servicedesk.log' : 'servicedesk.write';
     return write(this.db, actor, { name: op, permission }, async (tx) => {
       const t = await this.store.lock(tx, input.id, kind);
+      assertTicketInScope(tx.actor, t, op);
       const from = t.status as TicketStatus;
       if (permission === 'servicedesk.log' && input.to === 'ACCEPTED' && from !== 'COMPLETED') {
         if (!can(tx.actor, 'servicedesk.write'))
@@ -160,6 +162,7 @@ export class TicketWorkflow {
     return write(this.db, actor, { name: 'addNote', permission }, async (tx) => {
       const [t] = await repo.findTickets(tx, [input.ticketId]);
       if (!t) throw new NotFoundError('ticket', input.ticketId);
+      assertTicketInScope(tx.actor, t, 'addNote');
       if (input.kind === 'COMMUNICATION' && !(t.kind === 'Incident' && t.props.major === true)) {
         throw new BadUserInputError(`communications are kept on major incidents; ${t.number} is not one`, 'input.kind');
       }

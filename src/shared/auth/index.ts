@@ -5,3 +5,4 @@ export {
   type Principal,
   type PrincipalKind,
 } from './principal';
+export { assertTicketInScope, customerOrganization, ticketOwnedBy, type ScopedTicket } from './scope';
