@@ -5,7 +5,8 @@
  * (:Ticket:Release)-[:INCLUDES]->(:Change), -[:INSTALLS_ON]->(:CI), with (:Deployment {environment, at})
  * via HAS_DEPLOYMENT, DEPLOYED_ON → CI and UNDER → the change of a production deployment.
  */
-import { int, type Row, type Tx } from '../../shared/db';
+import { asRow, int, num, oneOf, optStr, str, strList, type Row, type Tx } from '../../shared/db';
+import { ENVIRONMENTS, WORK_ORDER_KINDS, type Environment, type WorkOrderKind } from '../tickets';
 import type { WriteTx } from '../../shared/write';
 
 /** Sets (or clears) a change's planned window, stored as datetimes so windows compare in Cypher. */
@@ -20,7 +21,7 @@ export async function setWindow(tx: WriteTx, id: string, start: string | null, e
 
 export interface WorkOrderRow {
   changeId: string;
-  kind: string;
+  kind: WorkOrderKind;
   content: string;
   author: string;
   at: string;
@@ -51,8 +52,16 @@ export async function workOrdersOf(tx: Tx, changeIds: readonly string[]): Promis
      RETURN cid AS changeId, w.kind AS kind, w.content AS content, w.author AS author, w.at AS at`,
     { changeIds },
   );
-  return rows as unknown as WorkOrderRow[];
+  return rows.map((r) => ({
+    changeId: str(r, 'changeId'),
+    kind: oneOf(r, 'kind', WORK_ORDER_KINDS),
+    content: str(r, 'content'),
+    author: str(r, 'author'),
+    at: str(r, 'at'),
+  }));
 }
+
+const APPROVAL_STATES = ['PENDING', 'APPROVED', 'REJECTED'] as const;
 
 export interface ApprovalRow {
   changeId: string;
@@ -60,7 +69,7 @@ export interface ApprovalRow {
   order: number;
   approver: string;
   role: string | null;
-  state: 'PENDING' | 'APPROVED' | 'REJECTED';
+  state: (typeof APPROVAL_STATES)[number];
   comment: string | null;
   decidedAt: string | null;
 }
@@ -105,7 +114,16 @@ export async function approvalsOf(tx: Tx, changeIds: readonly string[]): Promise
      ORDER BY a.order`,
     { changeIds },
   );
-  return rows as unknown as ApprovalRow[];
+  return rows.map((r) => ({
+    changeId: str(r, 'changeId'),
+    id: str(r, 'id'),
+    order: num(r, 'order'),
+    approver: str(r, 'approver'),
+    role: optStr(r, 'role'),
+    state: oneOf(r, 'state', APPROVAL_STATES),
+    comment: optStr(r, 'comment'),
+    decidedAt: optStr(r, 'decidedAt'),
+  }));
 }
 
 /** Changes whose window overlaps [from, to), in these statuses, by start. */
@@ -168,7 +186,7 @@ export async function blackoutsOverlapping(
 export interface DeploymentRow {
   id: string;
   releaseId: string;
-  environment: string;
+  environment: Environment;
   at: string;
   actor: string;
   version: string;
@@ -178,6 +196,20 @@ export interface DeploymentRow {
 
 const DEPLOYMENT = `{ id: d.id, releaseId: r.id, environment: d.environment, at: d.at, actor: d.actor, version: d.version,
   changeId: head([(d)-[:UNDER]->(c:Change) | c.id]), ciIds: [(d)-[:DEPLOYED_ON]->(ci:CI) | ci.id] }`;
+
+function toDeployment(d: unknown): DeploymentRow {
+  const r = asRow(d, 'd');
+  return {
+    id: str(r, 'id'),
+    releaseId: str(r, 'releaseId'),
+    environment: oneOf(r, 'environment', ENVIRONMENTS),
+    at: str(r, 'at'),
+    actor: str(r, 'actor'),
+    version: str(r, 'version'),
+    changeId: optStr(r, 'changeId'),
+    ciIds: strList(r, 'ciIds'),
+  };
+}
 
 export async function addDeployment(tx: WriteTx, row: Omit<DeploymentRow, 'at' | 'actor'>): Promise<void> {
   await tx.run(
@@ -198,7 +230,7 @@ export async function deploymentsOf(tx: Tx, releaseIds: readonly string[]): Prom
      RETURN ${DEPLOYMENT} AS d ORDER BY d.at`,
     { releaseIds },
   );
-  return rows.map((r) => r.d as DeploymentRow);
+  return rows.map((r) => toDeployment(r.d));
 }
 
 /** Production deployments onto a CI, newest first: which release put which version there, when, under which change. */
@@ -209,7 +241,7 @@ export async function deploymentsOnCI(tx: Tx, ciId: string): Promise<DeploymentR
      RETURN ${DEPLOYMENT} AS d ORDER BY d.at DESC`,
     { ciId },
   );
-  return rows.map((r) => r.d as DeploymentRow);
+  return rows.map((r) => toDeployment(r.d));
 }
 
 /** Revisions of CIs written under a change (superseded since, or still current). */
@@ -223,7 +255,7 @@ export async function revisionsUnder(tx: Tx, changeId: string): Promise<Array<{ 
      RETURN ciId, revision ORDER BY at, revision`,
     { changeId },
   );
-  return rows as unknown as Array<{ ciId: string; revision: number }>;
+  return rows.map((r) => ({ ciId: str(r, 'ciId'), revision: num(r, 'revision') }));
 }
 
 export type { Row };

@@ -3,7 +3,17 @@ import type { Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../context';
 import type { EntityRecord } from '../cmdb';
 import { connectionFields } from '../../shared/graphql/connection';
-import type { TicketConnectionRecord, TicketRecord } from '../tickets';
+import type { ConnectionRecord } from '../../shared/graphql/connection';
+import {
+  allOfKind,
+  oneOfKind,
+  ofKind,
+  onlyKind,
+  pageOfKind,
+  type TicketKind,
+  type TicketOf,
+  type TicketRecord,
+} from '../tickets';
 
 type Ctx = GraphQLContext;
 
@@ -17,9 +27,20 @@ const backlinked = (t: TicketRecord, type: string): string[] =>
 const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
   (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
 const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
-const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+/** Tickets of one kind behind these ids (a link type points at one kind). */
+const ticketsOf = async <K extends TicketKind>(ctx: Ctx, ids: readonly string[], kind: K): Promise<TicketOf<K>[]> =>
+  onlyKind(await tickets(ctx, ids), kind);
+/** A ticket another record names by id: it exists (the record was read with it). */
+const loaded = async (ctx: Ctx, id: string): Promise<TicketRecord> => {
+  const t = await ctx.ticketLoaders.ticket.load(id);
+  if (!t) throw new Error(`ticket ${id} vanished`);
+  return t;
+};
 /** A page's tickets answer later loads of the same ids in this request. */
-const primed = async (ctx: Ctx, page: Promise<TicketConnectionRecord>): Promise<TicketConnectionRecord> => {
+const primed = async <T extends TicketRecord>(
+  ctx: Ctx,
+  page: Promise<ConnectionRecord<T>>,
+): Promise<ConnectionRecord<T>> => {
   const c = await page;
   for (const t of c.nodes) ctx.ticketLoaders.ticket.prime(t.id, t);
   return c;
@@ -42,43 +63,44 @@ const common = {
 export const changeResolvers: Resolvers = {
   Query: {
     change: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Change'),
-    changes: (_, { status, first }, ctx) => ctx.services.changes.list(status, first),
+    changes: (_, { status, first }, ctx) => allOfKind('Change', ctx.services.changes.list(status, first)),
     changesConnection: (_, { first, after, status }, ctx) =>
-      primed(ctx, ctx.services.changes.connection(status, { first, after })),
+      primed(ctx, pageOfKind('Change', ctx.services.changes.connection(status, { first, after }))),
     changeSchedule: (_, { from, to }, ctx) => ctx.services.changes.schedule(from, to),
     release: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Release'),
-    releases: (_, { first }, ctx) => ctx.services.changes.releases(first),
+    releases: (_, { first }, ctx) => allOfKind('Release', ctx.services.changes.releases(first)),
     releasesConnection: (_, { first, after }, ctx) =>
-      primed(ctx, ctx.services.changes.releasesConnection({ first, after })),
+      primed(ctx, pageOfKind('Release', ctx.services.changes.releasesConnection({ first, after }))),
     ciReleases: (_, { ciId }, ctx) => ctx.services.changes.ciReleases(ciId),
   },
   Mutation: {
-    createChange: (_, { input }, ctx) => ctx.services.changes.createChange(ctx.actor, input),
-    updateChange: (_, { input }, ctx) => ctx.services.changes.updateChange(ctx.actor, input),
-    setWorkOrder: (_, { input }, ctx) => ctx.services.changes.setWorkOrder(ctx.actor, input),
-    submitChange: (_, { input }, ctx) => ctx.services.changes.submit(ctx.actor, input),
-    approveChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'APPROVED'),
-    rejectChange: (_, { input }, ctx) => ctx.services.changes.decide(ctx.actor, input, 'REJECTED'),
-    scheduleChange: (_, { id }, ctx) => ctx.services.changes.scheduleChange(ctx.actor, id),
-    startChange: (_, { id }, ctx) => ctx.services.changes.start(ctx.actor, id),
-    completeChange: (_, { input }, ctx) => ctx.services.changes.complete(ctx.actor, input),
-    closeChange: (_, { input }, ctx) => ctx.services.changes.close(ctx.actor, input),
-    cancelChange: (_, { input }, ctx) => ctx.services.changes.cancel(ctx.actor, input),
+    createChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.createChange(ctx.actor, input)),
+    updateChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.updateChange(ctx.actor, input)),
+    setWorkOrder: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.setWorkOrder(ctx.actor, input)),
+    submitChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.submit(ctx.actor, input)),
+    approveChange: (_, { input }, ctx) =>
+      oneOfKind('Change', ctx.services.changes.decide(ctx.actor, input, 'APPROVED')),
+    rejectChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.decide(ctx.actor, input, 'REJECTED')),
+    scheduleChange: (_, { id }, ctx) => oneOfKind('Change', ctx.services.changes.scheduleChange(ctx.actor, id)),
+    startChange: (_, { id }, ctx) => oneOfKind('Change', ctx.services.changes.start(ctx.actor, id)),
+    completeChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.complete(ctx.actor, input)),
+    closeChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.close(ctx.actor, input)),
+    cancelChange: (_, { input }, ctx) => oneOfKind('Change', ctx.services.changes.cancel(ctx.actor, input)),
     createBlackoutWindow: (_, { input }, ctx) => ctx.services.changes.createBlackout(ctx.actor, input),
-    createRelease: (_, { input }, ctx) => ctx.services.changes.createRelease(ctx.actor, input),
-    deployRelease: (_, { input }, ctx) => ctx.services.changes.deploy(ctx.actor, input),
+    createRelease: (_, { input }, ctx) => oneOfKind('Release', ctx.services.changes.createRelease(ctx.actor, input)),
+    deployRelease: (_, { input }, ctx) => oneOfKind('Release', ctx.services.changes.deploy(ctx.actor, input)),
   },
   ChangeConnection: connectionFields,
   ReleaseConnection: connectionFields,
   Change: {
     ...common,
     title: (t) => t.title,
-    type: (t) => t.props.type as never,
-    status: (t) => t.status as never,
+    type: (t) => t.type,
+    status: (t) => t.status,
     plannedStart: (t) => str(t, 'plannedStart'),
     plannedEnd: (t) => str(t, 'plannedEnd'),
     cis: (t, _, ctx) => entities(ctx, t.ciIds),
-    risk: (t) => (t.props.risk ?? 'LOW') as never,
+    risk: (t) => t.risk,
     workOrders: (t, _, ctx) => ctx.changeLoaders.workOrders.load(t.id),
     missingWorkOrders: async (t, _, ctx) => {
       const present = new Set((await ctx.changeLoaders.workOrders.load(t.id)).map((w) => w.kind));
@@ -89,9 +111,9 @@ export const changeResolvers: Resolvers = {
     approvals: (t, _, ctx) => ctx.changeLoaders.approvals.load(t.id),
     conflicts: (t, _, ctx) => ctx.services.changes.conflicts(t),
     blackouts: (t, _, ctx) => ctx.services.changes.blackouts(t),
-    problems: (t, _, ctx) => tickets(ctx, linked(t, 'RESOLVES')),
-    releases: (t, _, ctx) => tickets(ctx, backlinked(t, 'INCLUDES')),
-    outcome: (t) => (t.props.outcome ?? null) as never,
+    problems: (t, _, ctx) => ticketsOf(ctx, linked(t, 'RESOLVES'), 'Problem'),
+    releases: (t, _, ctx) => ticketsOf(ctx, backlinked(t, 'INCLUDES'), 'Release'),
+    outcome: (t) => t.outcome,
     outcomeNotes: (t) => str(t, 'outcomeNotes'),
     review: (t) => str(t, 'review'),
     cmdbUpdates: async (t, _, ctx) => {
@@ -105,7 +127,7 @@ export const changeResolvers: Resolvers = {
     },
   },
   WorkOrder: {
-    kind: (w) => w.kind as never,
+    kind: (w) => w.kind,
   },
   Approval: {
     state: (a) => a.state,
@@ -114,28 +136,29 @@ export const changeResolvers: Resolvers = {
     cis: (b, _, ctx) => entities(ctx, b.ciIds),
   },
   ChangeSchedule: {
-    changes: (s, _, ctx) => tickets(ctx, s.changeIds),
+    changes: (s, _, ctx) => ticketsOf(ctx, s.changeIds, 'Change'),
     blackouts: (s) => s.blackouts,
   },
   ChangeConflict: {
-    change: (c, _, ctx) => ctx.ticketLoaders.ticket.load(c.changeId),
+    change: async (c, _, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(c.changeId), 'Change'),
   },
   Release: {
     number: (t) => t.number,
     name: (t) => t.title,
     version: (t) => str(t, 'version') as string,
     pack: (t) => (t.props.pack as string[] | null) ?? [],
-    changes: (t, _, ctx) => tickets(ctx, linked(t, 'INCLUDES')),
+    changes: (t, _, ctx) => ticketsOf(ctx, linked(t, 'INCLUDES'), 'Change'),
     cis: (t, _, ctx) => entities(ctx, t.ciIds),
     deployments: (t, _, ctx) => ctx.changeLoaders.deployments.load(t.id),
-    environment: (t) => (t.status === 'PLANNED' ? null : (t.status as never)),
+    environment: (t) => (t.status === 'PLANNED' ? null : t.status),
     openedBy: (t) => str(t, 'openedBy') ?? 'unknown',
     openedAt: (t) => str(t, 'openedAt') as string,
   },
   Deployment: {
-    environment: (d) => d.environment as never,
-    release: async (d, _, ctx) => (await ctx.ticketLoaders.ticket.load(d.releaseId)) as TicketRecord,
-    change: (d, _, ctx) => (d.changeId ? ctx.ticketLoaders.ticket.load(d.changeId) : null),
+    environment: (d) => d.environment,
+    release: (d, _, ctx) => oneOfKind('Release', loaded(ctx, d.releaseId)),
+    change: async (d, _, ctx) =>
+      d.changeId ? ofKind(await ctx.ticketLoaders.ticket.load(d.changeId), 'Change') : null,
     cis: (d, _, ctx) => entities(ctx, d.ciIds),
   },
 };

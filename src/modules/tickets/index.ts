@@ -10,11 +10,15 @@ export type { TriageService, SuggestionsRecord, QueueEntryRecord } from './triag
 export type {
   TicketRecord,
   TicketKind,
+  TicketOf,
+  ChangeRecord,
+  ReleaseRecord,
   JournalRow,
   CatalogItemRow,
   ImpactLink,
   NewJournalEntry,
 } from './tickets.repository';
 export type { TicketConnectionRecord } from './tickets.types';
+export { expectKind, oneOfKind, allOfKind, pageOfKind, ofKind, onlyKind } from './ticket-kinds';
 export { fields, limitSchema } from './tickets.validation';
 export * from './workflow';

@@ -8,7 +8,15 @@ import { BadUserInputError, NotFoundError } from '../../shared/errors';
 import type { WriteTx } from '../../shared/write';
 import type { AnalysisService } from '../analysis';
 import * as repo from './tickets.repository';
-import type { ImpactLink, JournalRow, LinkType, NewJournalEntry, TicketKind, TicketRecord } from './tickets.repository';
+import type {
+  ImpactLink,
+  JournalRow,
+  LinkType,
+  NewJournalEntry,
+  TicketKind,
+  TicketOf,
+  TicketRecord,
+} from './tickets.repository';
 
 /** A reference to check: the entity with this id must exist (and be a CI, or of one of these classes). */
 export interface EntityRef {
@@ -40,7 +48,7 @@ export class TicketStore {
   }
 
   /** Takes the ticket's write lock (concurrent writers serialize); NOT_FOUND unless it is a ticket of this kind. */
-  async lock(tx: WriteTx, id: string, kind: TicketKind): Promise<TicketRecord> {
+  async lock<K extends TicketKind>(tx: WriteTx, id: string, kind: K): Promise<TicketOf<K>> {
     const t = await repo.lockTicket(tx, id, kind);
     if (!t) throw new NotFoundError(kind, id);
     return t;

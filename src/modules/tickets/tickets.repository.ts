@@ -7,10 +7,45 @@
  * REQUESTS (request → CatalogItem); (:JournalEntry) notes and transitions hang off HAS_ENTRY.
  */
 import { randomUUID } from 'node:crypto';
-import { int, type Row, type Tx } from '../../shared/db';
+import {
+  asRow,
+  int,
+  num,
+  oneOf,
+  optOneOf,
+  optStr,
+  RowDecodeError,
+  str,
+  strList,
+  type Row,
+  type Tx,
+} from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
+import {
+  CHANGE_OUTCOMES,
+  CHANGE_RISKS,
+  CHANGE_STATUSES,
+  CHANGE_TYPES,
+  IMPACTS,
+  PROBLEM_STATUSES,
+  RELEASE_STATUSES,
+  REPORTERS,
+  TICKET_STATUSES,
+  URGENCIES,
+  type ChangeOutcome,
+  type ChangeRisk,
+  type ChangeStatus,
+  type ChangeType,
+  type Impact,
+  type ProblemStatus,
+  type ReleaseStatus,
+  type Reporter,
+  type TicketStatus,
+  type Urgency,
+} from './workflow';
 
-export type TicketKind = 'Incident' | 'Problem' | 'KnownError' | 'Change' | 'Release' | 'ServiceRequest';
+export const TICKET_KINDS = ['Incident', 'Problem', 'KnownError', 'Change', 'Release', 'ServiceRequest'] as const;
+export type TicketKind = (typeof TICKET_KINDS)[number];
 export const NUMBER_PREFIX: Record<TicketKind, string> = {
   Incident: 'INC',
   Problem: 'PRB',
@@ -26,12 +61,11 @@ export interface ImpactLink {
   path: string[];
 }
 
-export interface TicketRecord {
+/** What every ticket kind carries. `props` holds the stored properties as read (free text, timestamps, flags). */
+interface TicketBase {
   id: string;
-  kind: TicketKind;
   number: string;
   title: string;
-  status: string;
   props: Row;
   ciIds: string[];
   services: ImpactLink[];
@@ -46,6 +80,48 @@ export interface TicketRecord {
   links: Array<[string, string]>;
   /** Incoming links from other tickets: [type, id]. */
   backlinks: Array<[string, string]>;
+}
+
+export interface IncidentRecord extends TicketBase {
+  kind: 'Incident';
+  status: TicketStatus;
+  impact: Impact;
+  urgency: Urgency;
+  priority: number;
+  reportedBy: Reporter;
+}
+export interface ServiceRequestRecord extends TicketBase {
+  kind: 'ServiceRequest';
+  status: TicketStatus;
+}
+export interface ProblemRecord extends TicketBase {
+  kind: 'Problem';
+  status: ProblemStatus;
+}
+export interface KnownErrorRecord extends TicketBase {
+  kind: 'KnownError';
+  status: string;
+}
+export interface ChangeRecord extends TicketBase {
+  kind: 'Change';
+  status: ChangeStatus;
+  type: ChangeType;
+  /** LOW until the change is assessed. */
+  risk: ChangeRisk;
+  outcome: ChangeOutcome | null;
+}
+export interface ReleaseRecord extends TicketBase {
+  kind: 'Release';
+  status: ReleaseStatus;
+}
+
+/** A ticket of any kind, told apart by `kind`; statuses and enumerated fields are checked when read. */
+export type TicketRecord =
+  IncidentRecord | ServiceRequestRecord | ProblemRecord | KnownErrorRecord | ChangeRecord | ReleaseRecord;
+export type TicketOf<K extends TicketKind> = Extract<TicketRecord, { kind: K }>;
+
+export function isKind<K extends TicketKind>(t: TicketRecord | null | undefined, kind: K): t is TicketOf<K> {
+  return !!t && t.kind === kind;
 }
 
 const TICKET_LINKS = 'CAUSED_BY|RESOLVES|INCLUDES|HAS_KNOWN_ERROR|CHILD_OF|DUPLICATE_OF';
@@ -64,43 +140,75 @@ const TICKET = `t { .*, kind: [l IN labels(t) WHERE l <> 'Ticket'][0],
   links: [(t)-[r:${TICKET_LINKS}]->(o:Ticket) | [type(r), o.id]],
   backlinks: [(t)<-[r:${TICKET_LINKS}]-(o:Ticket) | [type(r), o.id]] }`;
 
+const PROJECTED = [
+  'kind',
+  'ciIds',
+  'services',
+  'customers',
+  'groupId',
+  'assigneeId',
+  'callerId',
+  'ownerId',
+  'serviceId',
+  'itemId',
+  'links',
+  'backlinks',
+];
+
+/** Decodes a row projected by TICKET: the kind from its label, then the fields that kind's schema promises. */
 export function toTicket(row: unknown): TicketRecord {
-  const p = row as Row;
-  const own: Row = { ...p };
-  for (const k of [
-    'kind',
-    'ciIds',
-    'services',
-    'customers',
-    'groupId',
-    'assigneeId',
-    'callerId',
-    'ownerId',
-    'serviceId',
-    'itemId',
-    'links',
-    'backlinks',
-  ])
-    delete own[k];
-  return {
-    id: p.id as string,
-    kind: p.kind as TicketKind,
-    number: p.number as string,
-    title: p.title as string,
-    status: p.status as string,
-    props: own,
-    ciIds: p.ciIds as string[],
+  const p = asRow(row, 't');
+  const props: Row = { ...p };
+  for (const k of PROJECTED) delete props[k];
+  const base: TicketBase = {
+    id: str(p, 'id'),
+    number: str(p, 'number'),
+    title: str(p, 'title'),
+    props,
+    ciIds: strList(p, 'ciIds'),
+    // Shapes built by the TICKET projection itself (map literals over relationships), not stored free-form.
     services: p.services as ImpactLink[],
-    customers: p.customers as TicketRecord['customers'],
-    groupId: (p.groupId as string | null) ?? null,
-    assigneeId: (p.assigneeId as string | null) ?? null,
-    callerId: (p.callerId as string | null) ?? null,
-    ownerId: (p.ownerId as string | null) ?? null,
-    serviceId: (p.serviceId as string | null) ?? null,
-    itemId: (p.itemId as string | null) ?? null,
+    customers: p.customers as TicketBase['customers'],
+    groupId: optStr(p, 'groupId'),
+    assigneeId: optStr(p, 'assigneeId'),
+    callerId: optStr(p, 'callerId'),
+    ownerId: optStr(p, 'ownerId'),
+    serviceId: optStr(p, 'serviceId'),
+    itemId: optStr(p, 'itemId'),
+    // Pairs [type(r), o.id] built by the TICKET projection.
     links: p.links as Array<[string, string]>,
     backlinks: p.backlinks as Array<[string, string]>,
   };
+  const kind = oneOf(p, 'kind', TICKET_KINDS);
+  switch (kind) {
+    case 'Incident':
+      return {
+        ...base,
+        kind,
+        status: oneOf(p, 'status', TICKET_STATUSES),
+        impact: oneOf(p, 'impact', IMPACTS),
+        urgency: oneOf(p, 'urgency', URGENCIES),
+        priority: num(p, 'priority'),
+        reportedBy: oneOf(p, 'reportedBy', REPORTERS),
+      };
+    case 'ServiceRequest':
+      return { ...base, kind, status: oneOf(p, 'status', TICKET_STATUSES) };
+    case 'Problem':
+      return { ...base, kind, status: oneOf(p, 'status', PROBLEM_STATUSES) };
+    case 'KnownError':
+      return { ...base, kind, status: str(p, 'status') };
+    case 'Change':
+      return {
+        ...base,
+        kind,
+        status: oneOf(p, 'status', CHANGE_STATUSES),
+        type: oneOf(p, 'type', CHANGE_TYPES),
+        risk: optOneOf(p, 'risk', CHANGE_RISKS) ?? 'LOW',
+        outcome: optOneOf(p, 'outcome', CHANGE_OUTCOMES),
+      };
+    case 'Release':
+      return { ...base, kind, status: oneOf(p, 'status', RELEASE_STATUSES) };
+  }
 }
 
 export async function findTickets(tx: Tx, ids: readonly string[]): Promise<TicketRecord[]> {
@@ -119,7 +227,7 @@ export async function findTicketByNumber(tx: Tx, number: string): Promise<Ticket
 }
 
 /** Takes the ticket's write lock first (concurrent transitions serialize) and returns it. */
-export async function lockTicket(tx: WriteTx, id: string, kind: TicketKind): Promise<TicketRecord | null> {
+export async function lockTicket<K extends TicketKind>(tx: WriteTx, id: string, kind: K): Promise<TicketOf<K> | null> {
   const rows = await tx.run(
     `MATCH (t:Ticket {id: $id}) USING INDEX SEEK t:Ticket(id)
      WHERE $kind IN labels(t)
@@ -127,7 +235,8 @@ export async function lockTicket(tx: WriteTx, id: string, kind: TicketKind): Pro
      RETURN ${TICKET} AS t`,
     { id, kind },
   );
-  return rows[0] ? toTicket(rows[0].t) : null;
+  const t = rows[0] ? toTicket(rows[0].t) : null;
+  return isKind(t, kind) ? t : null;
 }
 
 /** The next number of a kind, INC0000001 onwards (the counter node serializes concurrent creators). */
@@ -429,13 +538,13 @@ export async function countTickets(tx: Tx, kind: TicketKind, filter: TicketPageF
 export interface QueueRow {
   id: string;
   priority: number;
-  status: string;
+  status: TicketStatus;
   openedAt: string;
   groupId: string;
   assigneeId: string | null;
   serviceId: string | null;
   /** The whole incident, so the queue's entries need no second read. */
-  ticket: TicketRecord;
+  ticket: IncidentRecord;
 }
 
 /**
@@ -460,12 +569,13 @@ export async function queue(
   );
   return rows.map((r) => {
     const ticket = toTicket(r.t);
+    if (ticket.kind !== 'Incident') throw new RowDecodeError('kind', 'Incident', ticket.kind);
     return {
       id: ticket.id,
-      priority: ticket.props.priority as number,
+      priority: ticket.priority,
       status: ticket.status,
-      openedAt: ticket.props.openedAt as string,
-      groupId: r.groupId as string,
+      openedAt: str(ticket.props, 'openedAt'),
+      groupId: str(r, 'groupId'),
       assigneeId: ticket.assigneeId,
       serviceId: ticket.serviceId ?? ticket.services[0]?.id ?? null,
       ticket,

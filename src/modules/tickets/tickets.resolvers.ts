@@ -3,8 +3,9 @@ import type { Resolvers } from '../../generated/graphql';
 import type { GraphQLContext } from '../../context';
 import type { EntityRecord } from '../cmdb';
 import { connectionFields } from '../../shared/graphql/connection';
-import type { TicketRecord } from './tickets.repository';
-import type { TicketConnectionRecord } from './tickets.types';
+import type { ConnectionRecord } from '../../shared/graphql/connection';
+import type { TicketKind, TicketOf, TicketRecord } from './tickets.repository';
+import { allOfKind, oneOfKind, ofKind, onlyKind, pageOfKind } from './ticket-kinds';
 import { incidentPageFilter } from './incidents.service';
 import { knownErrorPageFilter } from './problems.service';
 
@@ -22,9 +23,20 @@ const backlinked = (t: TicketRecord, type: string): string[] =>
 const journal = async (ctx: Ctx, t: TicketRecord, kind: string) =>
   (await ctx.ticketLoaders.journal.load(t.id)).filter((j) => j.kind === kind);
 const str = (t: TicketRecord, key: string): string | null => (t.props[key] as string | null | undefined) ?? null;
-const ofKind = (t: TicketRecord | null, kind: string): TicketRecord | null => (t && t.kind === kind ? t : null);
+/** A ticket another record names by id: it exists (the record was read with it). */
+const loaded = async (ctx: Ctx, id: string): Promise<TicketRecord> => {
+  const t = await ctx.ticketLoaders.ticket.load(id);
+  if (!t) throw new Error(`ticket ${id} vanished`);
+  return t;
+};
+/** Tickets of one kind behind these ids (a link type points at one kind). */
+const ticketsOf = async <K extends TicketKind>(ctx: Ctx, ids: readonly string[], kind: K): Promise<TicketOf<K>[]> =>
+  onlyKind(await tickets(ctx, ids), kind);
 /** A page's tickets answer later loads of the same ids in this request. */
-const primed = async (ctx: Ctx, page: Promise<TicketConnectionRecord>): Promise<TicketConnectionRecord> => {
+const primed = async <T extends TicketRecord>(
+  ctx: Ctx,
+  page: Promise<ConnectionRecord<T>>,
+): Promise<ConnectionRecord<T>> => {
   const c = await page;
   for (const t of c.nodes) ctx.ticketLoaders.ticket.prime(t.id, t);
   return c;
@@ -50,44 +62,82 @@ export const ticketResolvers: Resolvers = {
   Query: {
     ticketByNumber: (_, { number }, ctx) => ctx.services.tickets.byNumber(number),
     incident: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Incident'),
-    incidents: (_, { filter, first }, ctx) => ctx.services.tickets.incidents.list(filter, first),
+    incidents: (_, { filter, first }, ctx) => allOfKind('Incident', ctx.services.tickets.incidents.list(filter, first)),
     incidentsConnection: (_, { first, after, filter }, ctx) =>
-      primed(ctx, ctx.services.tickets.connection('Incident', incidentPageFilter(filter), { first, after })),
+      primed(
+        ctx,
+        pageOfKind(
+          'Incident',
+          ctx.services.tickets.connection('Incident', incidentPageFilter(filter), { first, after }),
+        ),
+      ),
     agentQueue: (_, { groupIds, first }, ctx) => ctx.services.tickets.triage.queue(ctx.actor, groupIds, first),
     problem: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'Problem'),
-    problems: (_, { status, first }, ctx) => ctx.services.tickets.list('Problem', status ?? null, first),
+    problems: (_, { status, first }, ctx) =>
+      allOfKind('Problem', ctx.services.tickets.list('Problem', status ?? null, first)),
     problemsConnection: (_, { first, after, status }, ctx) =>
-      primed(ctx, ctx.services.tickets.connection('Problem', { statuses: status ?? null }, { first, after })),
+      primed(
+        ctx,
+        pageOfKind(
+          'Problem',
+          ctx.services.tickets.connection('Problem', { statuses: status ?? null }, { first, after }),
+        ),
+      ),
     knownError: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'KnownError'),
-    knownErrors: (_, { filter, first }, ctx) => ctx.services.tickets.problems.searchKnownErrors(filter, first),
+    knownErrors: (_, { filter, first }, ctx) =>
+      allOfKind('KnownError', ctx.services.tickets.problems.searchKnownErrors(filter, first)),
     knownErrorsConnection: (_, { first, after, filter }, ctx) =>
-      primed(ctx, ctx.services.tickets.connection('KnownError', knownErrorPageFilter(filter), { first, after })),
+      primed(
+        ctx,
+        pageOfKind(
+          'KnownError',
+          ctx.services.tickets.connection('KnownError', knownErrorPageFilter(filter), { first, after }),
+        ),
+      ),
     serviceRequest: async (_, { id }, ctx) => ofKind(await ctx.ticketLoaders.ticket.load(id), 'ServiceRequest'),
     serviceRequestsConnection: (_, { first, after, status }, ctx) =>
-      primed(ctx, ctx.services.tickets.connection('ServiceRequest', { statuses: status ?? null }, { first, after })),
+      primed(
+        ctx,
+        pageOfKind(
+          'ServiceRequest',
+          ctx.services.tickets.connection('ServiceRequest', { statuses: status ?? null }, { first, after }),
+        ),
+      ),
     serviceCatalog: (_, { serviceId }, ctx) => ctx.services.tickets.requests.catalog(serviceId),
     serviceDeskSettings: (_, __, ctx) => ctx.services.tickets.settings.current(),
     priorityFor: (_, { impact, urgency }, ctx) => ctx.services.tickets.settings.priorityFor(impact, urgency),
   },
   Mutation: {
-    logIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.logIncident(ctx.actor, input),
-    updateIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.updateIncident(ctx.actor, input),
-    assignIncident: (_, { input }, ctx) => ctx.services.tickets.workflow.assign(ctx.actor, input, 'Incident'),
-    transitionIncident: (_, { input }, ctx) => ctx.services.tickets.workflow.transition(ctx.actor, input, 'Incident'),
-    linkIncident: (_, { input }, ctx) => ctx.services.tickets.incidents.linkIncident(ctx.actor, input),
-    declareMajorIncident: (_, { id }, ctx) => ctx.services.tickets.incidents.declareMajor(ctx.actor, id),
+    logIncident: (_, { input }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.incidents.logIncident(ctx.actor, input)),
+    updateIncident: (_, { input }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.incidents.updateIncident(ctx.actor, input)),
+    assignIncident: (_, { input }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.workflow.assign(ctx.actor, input, 'Incident')),
+    transitionIncident: (_, { input }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.workflow.transition(ctx.actor, input, 'Incident')),
+    linkIncident: (_, { input }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.incidents.linkIncident(ctx.actor, input)),
+    declareMajorIncident: (_, { id }, ctx) =>
+      oneOfKind('Incident', ctx.services.tickets.incidents.declareMajor(ctx.actor, id)),
     addNote: (_, { input }, ctx) => ctx.services.tickets.workflow.addNote(ctx.actor, input),
-    createProblem: (_, { input }, ctx) => ctx.services.tickets.problems.createProblem(ctx.actor, input),
-    updateProblem: (_, { input }, ctx) => ctx.services.tickets.problems.updateProblem(ctx.actor, input),
+    createProblem: (_, { input }, ctx) =>
+      oneOfKind('Problem', ctx.services.tickets.problems.createProblem(ctx.actor, input)),
+    updateProblem: (_, { input }, ctx) =>
+      oneOfKind('Problem', ctx.services.tickets.problems.updateProblem(ctx.actor, input)),
     linkIncidentsToProblem: (_, { problemId, incidentIds }, ctx) =>
-      ctx.services.tickets.problems.linkIncidentsToProblem(ctx.actor, problemId, incidentIds),
-    transitionProblem: (_, { input }, ctx) => ctx.services.tickets.problems.transitionProblem(ctx.actor, input),
+      oneOfKind('Problem', ctx.services.tickets.problems.linkIncidentsToProblem(ctx.actor, problemId, incidentIds)),
+    transitionProblem: (_, { input }, ctx) =>
+      oneOfKind('Problem', ctx.services.tickets.problems.transitionProblem(ctx.actor, input)),
     createCatalogItem: (_, { input }, ctx) => ctx.services.tickets.requests.createCatalogItem(ctx.actor, input),
-    requestItem: (_, { input }, ctx) => ctx.services.tickets.requests.requestItem(ctx.actor, input),
-    decideRequest: (_, { input }, ctx) => ctx.services.tickets.requests.decideRequest(ctx.actor, input),
-    assignRequest: (_, { input }, ctx) => ctx.services.tickets.workflow.assign(ctx.actor, input, 'ServiceRequest'),
+    requestItem: (_, { input }, ctx) =>
+      oneOfKind('ServiceRequest', ctx.services.tickets.requests.requestItem(ctx.actor, input)),
+    decideRequest: (_, { input }, ctx) =>
+      oneOfKind('ServiceRequest', ctx.services.tickets.requests.decideRequest(ctx.actor, input)),
+    assignRequest: (_, { input }, ctx) =>
+      oneOfKind('ServiceRequest', ctx.services.tickets.workflow.assign(ctx.actor, input, 'ServiceRequest')),
     transitionRequest: (_, { input }, ctx) =>
-      ctx.services.tickets.workflow.transition(ctx.actor, input, 'ServiceRequest'),
+      oneOfKind('ServiceRequest', ctx.services.tickets.workflow.transition(ctx.actor, input, 'ServiceRequest')),
     updateServiceDeskSettings: (_, { input }, ctx) => ctx.services.tickets.settings.update(ctx.actor, input),
   },
   IncidentConnection: connectionFields,
@@ -103,12 +153,12 @@ export const ticketResolvers: Resolvers = {
     ...common,
     ...impacts,
     shortDescription: (t) => t.title,
-    status: (t) => t.status as never,
-    impact: (t) => t.props.impact as never,
-    urgency: (t) => t.props.urgency as never,
-    priority: (t) => t.props.priority as number,
+    status: (t) => t.status,
+    impact: (t) => t.impact,
+    urgency: (t) => t.urgency,
+    priority: (t) => t.priority,
     category: (t) => str(t, 'category'),
-    reportedBy: (t) => t.props.reportedBy as never,
+    reportedBy: (t) => t.reportedBy,
     caller: (t, _, ctx) => entity(ctx, t.callerId),
     service: (t, _, ctx) => entity(ctx, t.serviceId),
     affectedCIs: (t, _, ctx) => entities(ctx, t.ciIds),
@@ -119,11 +169,11 @@ export const ticketResolvers: Resolvers = {
     resolution: (t) => str(t, 'resolution'),
     closureAgreement: (t) => str(t, 'closureAgreement'),
     major: (t) => t.props.major === true,
-    parent: async (t, _, ctx) => (await tickets(ctx, linked(t, 'CHILD_OF')))[0] ?? null,
-    children: (t, _, ctx) => tickets(ctx, backlinked(t, 'CHILD_OF')),
-    duplicateOf: async (t, _, ctx) => (await tickets(ctx, linked(t, 'DUPLICATE_OF')))[0] ?? null,
-    duplicates: (t, _, ctx) => tickets(ctx, backlinked(t, 'DUPLICATE_OF')),
-    problems: (t, _, ctx) => tickets(ctx, linked(t, 'CAUSED_BY')),
+    parent: async (t, _, ctx) => (await ticketsOf(ctx, linked(t, 'CHILD_OF'), 'Incident'))[0] ?? null,
+    children: (t, _, ctx) => ticketsOf(ctx, backlinked(t, 'CHILD_OF'), 'Incident'),
+    duplicateOf: async (t, _, ctx) => (await ticketsOf(ctx, linked(t, 'DUPLICATE_OF'), 'Incident'))[0] ?? null,
+    duplicates: (t, _, ctx) => ticketsOf(ctx, backlinked(t, 'DUPLICATE_OF'), 'Incident'),
+    problems: (t, _, ctx) => ticketsOf(ctx, linked(t, 'CAUSED_BY'), 'Problem'),
     suggestions: (t, _, ctx) => ctx.services.tickets.triage.suggestions(t),
     communications: (t, _, ctx) => journal(ctx, t, 'COMMUNICATION'),
     completedAt: (t) => str(t, 'completedAt'),
@@ -138,10 +188,10 @@ export const ticketResolvers: Resolvers = {
     services: (c, _, ctx) => entities(ctx, c.serviceIds),
   },
   RelatedIncident: {
-    incident: async (r, _, ctx) => (await ctx.ticketLoaders.ticket.load(r.incidentId)) as TicketRecord,
+    incident: async (r, _, ctx) => oneOfKind('Incident', loaded(ctx, r.incidentId)),
   },
   ApplicableKnownError: {
-    knownError: async (r, _, ctx) => (await ctx.ticketLoaders.ticket.load(r.knownErrorId)) as TicketRecord,
+    knownError: async (r, _, ctx) => oneOfKind('KnownError', loaded(ctx, r.knownErrorId)),
   },
   JournalEntry: {
     kind: (j) => j.kind,
@@ -151,7 +201,7 @@ export const ticketResolvers: Resolvers = {
       ctx.ticketLoaders.ticket.prime(q.id, q.ticket);
       return q.ticket;
     },
-    status: (q) => q.status as never,
+    status: (q) => q.status,
     service: (q, _, ctx) => entity(ctx, q.serviceId),
     assignmentGroup: async (q, _, ctx) => (await entity(ctx, q.groupId)) as EntityRecord,
     assignee: (q, _, ctx) => entity(ctx, q.assigneeId),
@@ -159,7 +209,7 @@ export const ticketResolvers: Resolvers = {
   Problem: {
     ...common,
     title: (t) => t.title,
-    status: (t) => t.status as never,
+    status: (t) => t.status,
     owner: (t, _, ctx) => entity(ctx, t.ownerId),
     category: (t) => str(t, 'category'),
     origin: (t) => str(t, 'origin') ?? 'PROACTIVE',
@@ -168,9 +218,9 @@ export const ticketResolvers: Resolvers = {
     fix: (t) => str(t, 'fix'),
     resolution: (t) => str(t, 'resolution'),
     affectedCIs: (t, _, ctx) => entities(ctx, t.ciIds),
-    incidents: (t, _, ctx) => tickets(ctx, backlinked(t, 'CAUSED_BY')),
-    knownErrors: (t, _, ctx) => tickets(ctx, linked(t, 'HAS_KNOWN_ERROR')),
-    changes: (t, _, ctx) => tickets(ctx, backlinked(t, 'RESOLVES')),
+    incidents: (t, _, ctx) => ticketsOf(ctx, backlinked(t, 'CAUSED_BY'), 'Incident'),
+    knownErrors: (t, _, ctx) => ticketsOf(ctx, linked(t, 'HAS_KNOWN_ERROR'), 'KnownError'),
+    changes: (t, _, ctx) => ticketsOf(ctx, backlinked(t, 'RESOLVES'), 'Change'),
   },
   KnownError: {
     number: (t) => t.number,
@@ -181,13 +231,13 @@ export const ticketResolvers: Resolvers = {
     cis: (t, _, ctx) => entities(ctx, t.ciIds),
     ciClass: (t) => str(t, 'ciClass'),
     version: (t) => str(t, 'version'),
-    problem: async (t, _, ctx) => (await tickets(ctx, backlinked(t, 'HAS_KNOWN_ERROR')))[0] ?? null,
+    problem: async (t, _, ctx) => (await ticketsOf(ctx, backlinked(t, 'HAS_KNOWN_ERROR'), 'Problem'))[0] ?? null,
     openedAt: (t) => str(t, 'openedAt') as string,
   },
   ServiceRequest: {
     ...common,
     title: (t) => t.title,
-    status: (t) => t.status as never,
+    status: (t) => t.status,
     item: async (t, _, ctx) => (await ctx.ticketLoaders.catalogItem.load(t.itemId as string))!,
     requestedFor: (t, _, ctx) => entity(ctx, t.callerId),
     approval: (t) => str(t, 'approval') ?? 'NOT_REQUIRED',

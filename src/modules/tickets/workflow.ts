@@ -95,17 +95,24 @@ export const PLANNING_WORK_ORDERS: readonly WorkOrderKind[] = [
   'IMPLEMENTATION_PLAN',
 ];
 export const CHANGE_OUTCOMES = ['SUCCESSFUL', 'FAILED', 'ROLLED_BACK'] as const;
+export type ChangeOutcome = (typeof CHANGE_OUTCOMES)[number];
 
 // ── Releases ──────────────────────────────────────────────────────────────────────────────────────────────
 /** Environments in the order a release moves through them; every one before PRODUCTION is a test environment. */
 export const ENVIRONMENTS = ['TEST', 'RC', 'STAGE', 'PRODUCTION'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
+/** A release is PLANNED until its first deployment, then at the furthest environment it has reached. */
+export const RELEASE_STATUSES = ['PLANNED', ...ENVIRONMENTS] as const;
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
 // ── Priority (seed 002): impact × urgency → 0 (natural disaster) … 4 (requests, negotiated) ──────────────────
 export const IMPACTS = ['SEVERE', 'HIGH', 'MEDIUM', 'LOW', 'NONE'] as const;
 export type Impact = (typeof IMPACTS)[number];
 export const URGENCIES = ['IMMEDIATE', 'CRITICAL', 'URGENT', 'NORMAL', 'NEGOTIATED'] as const;
 export type Urgency = (typeof URGENCIES)[number];
+/** Where an incident came from. */
+export const REPORTERS = ['SERVICE_DESK', 'CUSTOMER', 'MONITORING', 'EMAIL'] as const;
+export type Reporter = (typeof REPORTERS)[number];
 
 /**
  * The default matrix: rows are impacts (SEVERE … NONE), columns urgencies (IMMEDIATE … NEGOTIATED). The manual's
@@ -157,7 +164,8 @@ export function assertTransition<S extends string>(
   }
 }
 
-export type ChangeRisk = 'LOW' | 'MEDIUM' | 'HIGH';
+export const CHANGE_RISKS = ['LOW', 'MEDIUM', 'HIGH'] as const;
+export type ChangeRisk = (typeof CHANGE_RISKS)[number];
 
 /**
  * The risk of a change from the impact analysis of taking its CIs down: no service affected is LOW; services

@@ -1,3 +1,4 @@
 export * from './db';
 export { migrate, readMigrations, MigrationError, type MigrationReport } from './migrations';
 export { boltAnswers, databaseReady, neo4jVersion } from './probe';
+export * from './decode';
