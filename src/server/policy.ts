@@ -180,11 +180,11 @@ function redact(rule: FieldRule, value: unknown, reader: Reader): unknown {
 
 function fieldRuleResolver(rule: FieldRule, inner: AnyResolver): AnyResolver {
   const hidden = new Set(rule.hiddenFrom);
-  return async (parent, args, ctx, info) => {
+  return (parent, args, ctx, info) => {
     const reader = readerOf(ctx);
     if (!hidden.has(reader.audience)) return inner(parent, args, ctx, info);
-    if (rule.redaction.as !== 'filter') return redact(rule, undefined, reader);
-    return redact(rule, await inner(parent, args, ctx, info), reader);
+    if (rule.redaction.as !== 'filter') return Promise.resolve().then(() => redact(rule, undefined, reader));
+    return Promise.resolve(inner(parent, args, ctx, info)).then((value) => redact(rule, value, reader));
   };
 }
 
@@ -217,10 +217,9 @@ function scopedResolver(
   inner: AnyResolver,
 ): AnyResolver {
   const visible = OBJECT_RULES[typeName] as Visible;
-  return async (parent, args, ctx, info) => {
-    const reader = readerOf(ctx);
-    const value: unknown = await inner(parent, args, ctx, info);
-    if (reader.audience === 'provider' || value === null || value === undefined) return value;
+  const scoped = async (reader: Reader, pending: unknown): Promise<unknown> => {
+    const value: unknown = await pending;
+    if (value === null || value === undefined) return value;
     switch (shape.kind) {
       case 'list':
         return Array.isArray(value) ? value.filter((v) => visible(v, reader)) : value;
@@ -240,6 +239,12 @@ function scopedResolver(
         if (shape.nonNull) throw new ForbiddenError(`${field.name}: not visible to a ${reader.audience} reader`);
         return null;
     }
+  };
+  // Provider readers get the field's own answer untouched, without another promise per field.
+  return (parent, args, ctx, info) => {
+    const reader = readerOf(ctx);
+    const pending = inner(parent, args, ctx, info);
+    return reader.audience === 'provider' ? pending : scoped(reader, pending);
   };
 }
 
