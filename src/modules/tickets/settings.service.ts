@@ -23,6 +23,7 @@ export class SettingsService {
     return write(this.db, actor, { name: 'updateServiceDeskSettings', permission: 'servicedesk.admin' }, async (tx) => {
       const before = await this.current(tx);
       const after: ServiceDeskSettings = { ...before };
+      // The schema's keys are ServiceDeskSettings keys with the same value types; Object.entries loses that pairing.
       for (const [k, value] of Object.entries(input))
         if (value !== null && value !== undefined) (after as unknown as Record<string, unknown>)[k] = value;
       await repo.writeSetting(tx, SETTINGS_KEY, JSON.stringify(after));

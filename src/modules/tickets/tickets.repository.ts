@@ -357,10 +357,12 @@ export async function setImpact(
   );
 }
 
+const JOURNAL_KINDS = ['WORK_NOTE', 'COMMENT', 'COMMUNICATION', 'TRANSITION'] as const;
+
 export interface JournalRow {
   id: string;
   ticketId: string;
-  kind: 'WORK_NOTE' | 'COMMENT' | 'COMMUNICATION' | 'TRANSITION';
+  kind: (typeof JOURNAL_KINDS)[number];
   text: string;
   author: string;
   at: string;
@@ -411,7 +413,16 @@ export async function journalOf(tx: Tx, ticketIds: readonly string[]): Promise<J
      ORDER BY j.at, j.seq, j.id`,
     { ticketIds },
   );
-  return rows as unknown as JournalRow[];
+  return rows.map((r) => ({
+    ticketId: str(r, 'ticketId'),
+    id: str(r, 'id'),
+    kind: oneOf(r, 'kind', JOURNAL_KINDS),
+    text: str(r, 'text'),
+    author: str(r, 'author'),
+    at: str(r, 'at'),
+    from: optStr(r, 'from'),
+    to: optStr(r, 'to'),
+  }));
 }
 
 export interface IncidentListFilter {
@@ -661,7 +672,7 @@ export async function openIncidentsOn(
      RETURN i.id AS id, c.id AS ciId, c.name AS ciName`,
     { ciIds, open: openStatuses, selfId },
   );
-  return rows as unknown as RelatedIncidentRow[];
+  return rows.map((r) => ({ id: str(r, 'id'), ciId: str(r, 'ciId'), ciName: str(r, 'ciName') }));
 }
 
 export interface KnownErrorMatchRow {
@@ -685,7 +696,12 @@ export async function knownErrorsFor(tx: Tx, ciIds: readonly string[]): Promise<
      RETURN k.id AS id, c.id AS ciId, c.name AS ciName, how`,
     { ciIds },
   );
-  return rows as unknown as KnownErrorMatchRow[];
+  return rows.map((r) => ({
+    id: str(r, 'id'),
+    ciId: str(r, 'ciId'),
+    ciName: str(r, 'ciName'),
+    how: oneOf(r, 'how', ['CI', 'CLASS'] as const),
+  }));
 }
 
 export async function searchKnownErrors(
@@ -721,7 +737,7 @@ export async function recentIncidentsOn(
      RETURN i.id AS id, [(i)-[:CAUSED_BY]->(p:Problem) WHERE NOT p.status IN ['RESOLVED', 'CLOSED'] | p.id] AS problemIds`,
     { ciId, since },
   );
-  return rows as unknown as Array<{ id: string; problemIds: string[] }>;
+  return rows.map((r) => ({ id: str(r, 'id'), problemIds: strList(r, 'problemIds') }));
 }
 
 // ── Settings ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -831,7 +847,16 @@ export async function overlappingChanges(
      ORDER BY start, changeId`,
     { ...touched, start, end, excludeId, statuses },
   );
-  return rows as unknown as ScheduledChangeRow[];
+  return rows.map((r) => ({
+    changeId: str(r, 'changeId'),
+    number: optStr(r, 'number'),
+    title: optStr(r, 'title'),
+    start: str(r, 'start'),
+    end: str(r, 'end'),
+    ciIds: strList(r, 'ciIds'),
+    serviceIds: strList(r, 'serviceIds'),
+    customerIds: strList(r, 'customerIds'),
+  }));
 }
 
 export interface TicketSignalRow {
@@ -860,7 +885,11 @@ export async function ticketSignals(
                      RETURN k.number + ': ' + k.title } AS knownErrors`,
     { ids, open: openStatuses },
   );
-  return rows as unknown as TicketSignalRow[];
+  return rows.map((r) => ({
+    id: str(r, 'id'),
+    openIncidents: strList(r, 'openIncidents'),
+    knownErrors: strList(r, 'knownErrors'),
+  }));
 }
 
 /** The CIs incidents affect; ids that are not incidents are left out. */
