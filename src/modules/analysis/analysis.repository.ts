@@ -304,6 +304,7 @@ export async function changesSince(tx: Tx, ids: readonly string[], since: string
      ORDER BY a.at DESC`,
     { ids, since },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as AuditChangeRow[];
 }
 

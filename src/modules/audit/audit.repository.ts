@@ -64,6 +64,7 @@ export async function pageEntries(
      ORDER BY a.sequence LIMIT $limit`,
     { ...params, limit: int(limit) },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as StoredAuditEntry[];
 }
 
@@ -81,6 +82,7 @@ export async function entriesFrom(tx: Tx, from: number, limit: number): Promise<
      ORDER BY a.sequence LIMIT $limit`,
     { from: int(from), limit: int(limit) },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as StoredAuditEntry[];
 }
 
@@ -89,6 +91,7 @@ export async function entryAt(tx: Tx, sequence: number): Promise<StoredAuditEntr
   const rows = await tx.run(`MATCH (a:AuditEntry {sequence: $sequence}) RETURN ${ENTRY_FIELDS}`, {
     sequence: int(sequence),
   });
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as StoredAuditEntry | undefined) ?? null;
 }
 
@@ -99,6 +102,7 @@ export async function leafHashes(tx: Tx, size: number): Promise<Array<{ sequence
      RETURN a.sequence AS sequence, a.leafHash AS leafHash ORDER BY a.sequence`,
     { size: int(size) },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as Array<{ sequence: number; leafHash: string }>;
 }
 
@@ -113,6 +117,7 @@ const HEAD_FIELDS = `h.treeSize AS treeSize, h.rootHash AS rootHash, h.timestamp
   h.keyId AS keyId`;
 
 function headOf(row: Record<string, unknown> | undefined): SignedTreeHead | null {
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (row as unknown as SignedTreeHead | undefined) ?? null;
 }
 

@@ -22,6 +22,7 @@ export async function snapshotRelationships(tx: Tx, at: string): Promise<Snapsho
      RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId`,
     { at },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as SnapshotRelationship[];
 }
 
@@ -58,6 +59,7 @@ export async function findBaselines(tx: Tx, ids?: readonly string[]): Promise<Ba
      ORDER BY b.takenAt DESC`,
     { ids: ids ?? null },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as BaselineRow[];
 }
 
@@ -100,6 +102,7 @@ export async function relationshipsChangedBetween(tx: Tx, from: string, to: stri
      RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId, atFrom, atTo`,
     { from, to },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as RelationshipChangeRow[];
 }
 
@@ -122,5 +125,6 @@ export async function unauthorizedRevisions(tx: Tx): Promise<UnauthorizedRevisio
      }
      RETURN id, at, actor, operation ORDER BY at DESC`,
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows as unknown as UnauthorizedRevisionRow[];
 }

@@ -17,7 +17,10 @@ export const historyResolvers: Resolvers = {
   },
   CIRevision: {
     ci: (r) => r.entity,
-    change: (r, _, ctx) => (r.changeId ? ctx.ticketLoaders.ticket.load(r.changeId) : null) as never,
+    change: async (r, _, ctx) => {
+      const t = r.changeId ? await ctx.ticketLoaders.ticket.load(r.changeId) : null;
+      return t?.kind === 'Change' ? t : null;
+    },
   },
   CI: {
     unauthorizedChanges: (ci, _, ctx) => (ci.kind === 'ci' ? ctx.services.history.unauthorizedChanges(ci.id) : []),

@@ -45,20 +45,24 @@ export async function createApiKey(
      RETURN ${API_KEY_FIELDS}`,
     key,
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows[0] as unknown as ApiKeyRecord; // CREATE returns the one row
 }
 
 export async function findApiKeyBySecretHash(tx: Tx, secretHash: string): Promise<ApiKeyRecord | null> {
   const rows = await tx.run(`MATCH (k:ApiKey {secretHash: $secretHash}) RETURN ${API_KEY_FIELDS}`, { secretHash });
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
 }
 
 export async function findApiKey(tx: Tx, id: string): Promise<ApiKeyRecord | null> {
   const rows = await tx.run(`MATCH (k:ApiKey {id: $id}) RETURN ${API_KEY_FIELDS}`, { id });
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
 }
 
 export async function listApiKeys(tx: Tx): Promise<ApiKeyRecord[]> {
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (await tx.run(
     `MATCH (k:ApiKey) RETURN ${API_KEY_FIELDS} ORDER BY k.createdAt, k.id`,
   )) as unknown as ApiKeyRecord[];
@@ -70,6 +74,7 @@ export async function revokeApiKey(tx: Tx, id: string): Promise<ApiKeyRecord | n
     `MATCH (k:ApiKey {id: $id}) SET k.revokedAt = coalesce(k.revokedAt, datetime()) RETURN ${API_KEY_FIELDS}`,
     { id },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
 }
 
@@ -87,6 +92,7 @@ export async function createLocalUser(
      RETURN ${USER_FIELDS}`,
     user,
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return rows[0] as unknown as LocalUserRecord; // CREATE returns the one row
 }
 
@@ -100,10 +106,12 @@ export async function findLocalUserByEmail(
       email,
     },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as (LocalUserRecord & { passwordHash: string }) | undefined) ?? null;
 }
 
 export async function listLocalUsers(tx: Tx): Promise<LocalUserRecord[]> {
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (await tx.run(`MATCH (u:LocalUser) RETURN ${USER_FIELDS} ORDER BY u.email`)) as unknown as LocalUserRecord[];
 }
 
@@ -115,6 +123,7 @@ export async function disableLocalUser(tx: Tx, id: string): Promise<LocalUserRec
      RETURN ${USER_FIELDS}`,
     { id },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as LocalUserRecord | undefined) ?? null;
 }
 
@@ -148,6 +157,7 @@ export async function findSession(
        organizationId: u.organizationId, disabled: coalesce(u.disabled, false), createdAt: u.createdAt} AS user`,
     { sessionHash },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as { expiresAt: string; user: LocalUserRecord } | undefined) ?? null;
 }
 
@@ -159,5 +169,6 @@ export async function deleteSession(tx: Tx, sessionHash: string): Promise<LocalU
      RETURN ${USER_FIELDS}`,
     { sessionHash },
   );
+  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
   return (rows[0] as unknown as LocalUserRecord | undefined) ?? null;
 }

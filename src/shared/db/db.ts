@@ -127,6 +127,7 @@ export function toNative(value: unknown): unknown {
     }
     return out;
   }
+  // The driver's type guards are declared over its own value types, not unknown; each guard checks before use.
   if (neo4j.isDateTime(value as never)) return dateTimeToISO(value as unknown as DriverDateTime);
   if (neo4j.isDate(value as never) || neo4j.isLocalDateTime(value as never) || neo4j.isDuration(value as never)) {
     return String(value);

@@ -101,6 +101,7 @@ export async function sealUnsequencedAuditEntries(db: Db): Promise<number> {
     const sealed = await db.writeTx(
       async (tx) => {
         const state = await lockAuditLog(tx);
+        // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
         const rows = (await tx.run(
           `MATCH (a:AuditEntry) WHERE a.sequence IS NULL
            WITH a ORDER BY a.at, a.id LIMIT $limit
