@@ -123,6 +123,16 @@ export const FIELD_RULES: readonly FieldRule[] = [
     redaction: { as: 'filter', keep: ownCustomerEntry },
     why: 'a customer learns only that its own organization is affected, never which others are',
   })),
+  {
+    field: 'ImpactResult.affectedCustomers',
+    hiddenFrom: EXTERNAL,
+    redaction: {
+      as: 'filter',
+      keep: (entry, reader) =>
+        reader.organizationId !== null && (entry as { customerId?: string }).customerId === reader.organizationId,
+    },
+    why: 'impact analysis answered for a customer names no other organization',
+  },
 ];
 
 const TICKET_TYPES = ['TicketRef', 'Incident', 'Problem', 'KnownError', 'ServiceRequest', 'Change', 'Release'];

@@ -12,7 +12,19 @@ const AGENT: Principal = { id: 'agent@desk', roles: ['agent'], kind: 'user', org
 const VIEWER: Principal = { id: 'viewer@desk', roles: ['viewer'], kind: 'user', organizationId: null };
 let CUSTOMER_A: Principal;
 let CUSTOMER_B: Principal;
-const ids = { orgA: '', orgB: '', svcA: '', svcB: '', person: '', incA: '', incB: '', numA: '', numB: '' };
+const ids = {
+  srvA: '',
+  srvB: '',
+  orgA: '',
+  orgB: '',
+  svcA: '',
+  svcB: '',
+  person: '',
+  incA: '',
+  incB: '',
+  numA: '',
+  numB: '',
+};
 
 async function ci(cls: string, name: string): Promise<string> {
   const d = await h.ok(`mutation($i: CreateCIInput!) { createCI(input: $i) { id } }`, {
@@ -43,8 +55,8 @@ const TRANSITION = `mutation($i: TransitionTicketInput!) { transitionIncident(in
 beforeAll(async () => {
   h = await createHarness();
   await h.reset();
-  const srvA = await ci('Server', 'srv-a');
-  const srvB = await ci('Server', 'srv-b');
+  const srvA = (ids.srvA = await ci('Server', 'srv-a'));
+  const srvB = (ids.srvB = await ci('Server', 'srv-b'));
   ids.svcA = await ci('Service', 'Service A');
   ids.svcB = await ci('Service', 'Service B');
   await relate('DEPENDS_ON', ids.svcA, srvA);
@@ -153,6 +165,17 @@ describe('reads', () => {
     const r = await h.gql(`{ incidentsConnection { totalCount } }`, {}, CUSTOMER_A);
     expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(r.data ?? null)).not.toContain('2');
+  });
+
+  test('impact analysis names only the reader organization among affected customers', async () => {
+    const srvs = [ids.srvA, ids.srvB];
+    const query = `query($ids: [ID!]!) { impactAnalysis(input: {ciIds: $ids}) { affectedCustomers { customer { id } } } }`;
+    const all = await h.ok(query, { ids: srvs }, AGENT);
+    expect(all.impactAnalysis.affectedCustomers.map((c: any) => c.customer.id).sort()).toEqual(
+      [ids.orgA, ids.orgB].sort(),
+    );
+    const mine = await h.ok(query, { ids: srvs }, CUSTOMER_A);
+    expect(mine.impactAnalysis.affectedCustomers).toEqual([{ customer: { id: ids.orgA } }]);
   });
 
   test('an in-process call with no actor sees no ticket', async () => {
