@@ -2,7 +2,7 @@
  * Identity records: (:ApiKey) integrations' keys, (:LocalUser) local accounts and (:AuthSession) their browser
  * sessions, (:AuthSession)-[:SESSION_OF]->(:LocalUser). Secrets and passwords are stored only as hashes.
  */
-import type { Tx } from '../../shared/db';
+import { asRow, bool, optStr, str, strList, type Row, type Tx } from '../../shared/db';
 
 export interface ApiKeyRecord {
   id: string;
@@ -31,6 +31,40 @@ const API_KEY_FIELDS = `k.id AS id, k.name AS name, k.prefix AS prefix, k.roles 
   k.organizationId AS organizationId, k.expiresAt AS expiresAt, k.createdAt AS createdAt, k.createdBy AS createdBy,
   k.revokedAt AS revokedAt, k.lastUsedAt AS lastUsedAt`;
 
+function toApiKey(r: Row): ApiKeyRecord {
+  return {
+    id: str(r, 'id'),
+    name: str(r, 'name'),
+    prefix: str(r, 'prefix'),
+    roles: strList(r, 'roles'),
+    organizationId: optStr(r, 'organizationId'),
+    expiresAt: optStr(r, 'expiresAt'),
+    createdAt: str(r, 'createdAt'),
+    createdBy: str(r, 'createdBy'),
+    revokedAt: optStr(r, 'revokedAt'),
+    lastUsedAt: optStr(r, 'lastUsedAt'),
+  };
+}
+
+function toLocalUser(r: Row): LocalUserRecord {
+  return {
+    id: str(r, 'id'),
+    email: str(r, 'email'),
+    name: str(r, 'name'),
+    roles: strList(r, 'roles'),
+    organizationId: optStr(r, 'organizationId'),
+    disabled: bool(r, 'disabled'),
+    createdAt: str(r, 'createdAt'),
+  };
+}
+
+/** The one row a CREATE returns. */
+function created<T>(rows: Row[], decode: (r: Row) => T): T {
+  const [row] = rows;
+  if (!row) throw new Error('CREATE returned no row');
+  return decode(row);
+}
+
 const USER_FIELDS = `u.id AS id, u.email AS email, u.name AS name, u.roles AS roles,
   u.organizationId AS organizationId, coalesce(u.disabled, false) AS disabled, u.createdAt AS createdAt`;
 
@@ -45,27 +79,22 @@ export async function createApiKey(
      RETURN ${API_KEY_FIELDS}`,
     key,
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows[0] as unknown as ApiKeyRecord; // CREATE returns the one row
+  return created(rows, toApiKey);
 }
 
 export async function findApiKeyBySecretHash(tx: Tx, secretHash: string): Promise<ApiKeyRecord | null> {
   const rows = await tx.run(`MATCH (k:ApiKey {secretHash: $secretHash}) RETURN ${API_KEY_FIELDS}`, { secretHash });
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
+  return rows[0] ? toApiKey(rows[0]) : null;
 }
 
 export async function findApiKey(tx: Tx, id: string): Promise<ApiKeyRecord | null> {
   const rows = await tx.run(`MATCH (k:ApiKey {id: $id}) RETURN ${API_KEY_FIELDS}`, { id });
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
+  return rows[0] ? toApiKey(rows[0]) : null;
 }
 
 export async function listApiKeys(tx: Tx): Promise<ApiKeyRecord[]> {
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (await tx.run(
-    `MATCH (k:ApiKey) RETURN ${API_KEY_FIELDS} ORDER BY k.createdAt, k.id`,
-  )) as unknown as ApiKeyRecord[];
+  const rows = await tx.run(`MATCH (k:ApiKey) RETURN ${API_KEY_FIELDS} ORDER BY k.createdAt, k.id`);
+  return rows.map(toApiKey);
 }
 
 /** Sets revokedAt (kept when already revoked); null when no key has the id. */
@@ -74,8 +103,7 @@ export async function revokeApiKey(tx: Tx, id: string): Promise<ApiKeyRecord | n
     `MATCH (k:ApiKey {id: $id}) SET k.revokedAt = coalesce(k.revokedAt, datetime()) RETURN ${API_KEY_FIELDS}`,
     { id },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as ApiKeyRecord | undefined) ?? null;
+  return rows[0] ? toApiKey(rows[0]) : null;
 }
 
 export async function touchApiKey(tx: Tx, id: string): Promise<void> {
@@ -92,8 +120,7 @@ export async function createLocalUser(
      RETURN ${USER_FIELDS}`,
     user,
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows[0] as unknown as LocalUserRecord; // CREATE returns the one row
+  return created(rows, toLocalUser);
 }
 
 export async function findLocalUserByEmail(
@@ -106,13 +133,11 @@ export async function findLocalUserByEmail(
       email,
     },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as (LocalUserRecord & { passwordHash: string }) | undefined) ?? null;
+  return rows[0] ? { ...toLocalUser(rows[0]), passwordHash: str(rows[0], 'passwordHash') } : null;
 }
 
 export async function listLocalUsers(tx: Tx): Promise<LocalUserRecord[]> {
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (await tx.run(`MATCH (u:LocalUser) RETURN ${USER_FIELDS} ORDER BY u.email`)) as unknown as LocalUserRecord[];
+  return (await tx.run(`MATCH (u:LocalUser) RETURN ${USER_FIELDS} ORDER BY u.email`)).map(toLocalUser);
 }
 
 /** Disables the account and ends its sessions; null when no account has the id. */
@@ -123,8 +148,7 @@ export async function disableLocalUser(tx: Tx, id: string): Promise<LocalUserRec
      RETURN ${USER_FIELDS}`,
     { id },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as LocalUserRecord | undefined) ?? null;
+  return rows[0] ? toLocalUser(rows[0]) : null;
 }
 
 /** Sets the password hash and ends every session of the account. */
@@ -157,8 +181,7 @@ export async function findSession(
        organizationId: u.organizationId, disabled: coalesce(u.disabled, false), createdAt: u.createdAt} AS user`,
     { sessionHash },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as { expiresAt: string; user: LocalUserRecord } | undefined) ?? null;
+  return rows[0] ? { expiresAt: str(rows[0], 'expiresAt'), user: toLocalUser(asRow(rows[0].user, 'user')) } : null;
 }
 
 /** Ends the session; the account it belonged to, or null when there was none. */
@@ -169,6 +192,5 @@ export async function deleteSession(tx: Tx, sessionHash: string): Promise<LocalU
      RETURN ${USER_FIELDS}`,
     { sessionHash },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return (rows[0] as unknown as LocalUserRecord | undefined) ?? null;
+  return rows[0] ? toLocalUser(rows[0]) : null;
 }
