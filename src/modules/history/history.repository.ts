@@ -4,7 +4,7 @@
  * created by then, archived WAS ones whose interval covers it).
  * Baselines store the moment, the scope and the snapshot's checksum only.
  */
-import type { Tx } from '../../shared/db';
+import { bool, num, optStr, str, type Tx } from '../../shared/db';
 import type { WriteTx } from '../../shared/write';
 
 export interface SnapshotRelationship {
@@ -22,8 +22,7 @@ export async function snapshotRelationships(tx: Tx, at: string): Promise<Snapsho
      RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId`,
     { at },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows as unknown as SnapshotRelationship[];
+  return rows.map((r) => ({ type: str(r, 'type'), fromId: str(r, 'fromId'), toId: str(r, 'toId') }));
 }
 
 export interface BaselineRow {
@@ -59,8 +58,16 @@ export async function findBaselines(tx: Tx, ids?: readonly string[]): Promise<Ba
      ORDER BY b.takenAt DESC`,
     { ids: ids ?? null },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows as unknown as BaselineRow[];
+  return rows.map((r) => ({
+    id: str(r, 'id'),
+    name: str(r, 'name'),
+    takenAt: str(r, 'takenAt'),
+    checksum: str(r, 'checksum'),
+    ciCount: num(r, 'ciCount'),
+    relationshipCount: num(r, 'relationshipCount'),
+    scope: str(r, 'scope'),
+    createdBy: str(r, 'createdBy'),
+  }));
 }
 
 /**
@@ -102,8 +109,13 @@ export async function relationshipsChangedBetween(tx: Tx, from: string, to: stri
      RETURN CASE WHEN r:WAS THEN r.type ELSE type(r) END AS type, a.id AS fromId, b.id AS toId, atFrom, atTo`,
     { from, to },
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows as unknown as RelationshipChangeRow[];
+  return rows.map((r) => ({
+    type: str(r, 'type'),
+    fromId: str(r, 'fromId'),
+    toId: str(r, 'toId'),
+    atFrom: bool(r, 'atFrom'),
+    atTo: bool(r, 'atTo'),
+  }));
 }
 
 export interface UnauthorizedRevisionRow {
@@ -125,6 +137,10 @@ export async function unauthorizedRevisions(tx: Tx): Promise<UnauthorizedRevisio
      }
      RETURN id, at, actor, operation ORDER BY at DESC`,
   );
-  // Shape fixed by this query's RETURN projection; the rows are not decoded field by field.
-  return rows as unknown as UnauthorizedRevisionRow[];
+  return rows.map((r) => ({
+    id: str(r, 'id'),
+    at: str(r, 'at'),
+    actor: optStr(r, 'actor'),
+    operation: optStr(r, 'operation'),
+  }));
 }
