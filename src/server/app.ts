@@ -66,6 +66,7 @@ export function createApollo(
   return new ApolloServer<GraphQLContext>({
     typeDefs,
     // The read policy (src/server/policy.ts) wraps the fields its rules cover, once, here.
+    // Codegen's Resolvers types each field by its GraphQL parent; Apollo's constructor takes its own looser map.
     resolvers: withReadPolicy(typeDefs, buildResolvers()) as never,
     formatError,
     includeStacktraceInErrorResponses: false,

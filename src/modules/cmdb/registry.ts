@@ -437,6 +437,8 @@ export class Registry {
       else if (!attr.required) schema = schema.optional();
       shape[attr.name] = schema;
     }
+    // The shape is built at run time from the class's attributes, so zod cannot infer its output type: a record of
+    // attribute values is what the callers read.
     const schema = z.strictObject(shape) as unknown as z.ZodType<Record<string, unknown>>;
     this.schemas.set(cacheKey, schema);
     return schema;

@@ -118,6 +118,7 @@ export async function snapshotCIs(tx: Tx, at: string, scope: SnapshotScope = {})
             identifiers, properties(c) AS props`,
     { ...params, at, ids: ids ?? null },
   );
+  // The statement returns exactly SnapshotCI's columns (id, class, name, status, version, identifiers, props).
   return rows as unknown as SnapshotCI[];
 }
 
